@@ -70,7 +70,7 @@ def softmax(x: ArrayLike) -> np.ndarray:
 
 
 def sum_squares_error(y: ArrayLike, t: ArrayLike) -> float:
-    """Sum of squares error 0.5 * sum((y - t)**2) (평균 제곱 오차 in the Korean edition).
+    """Sum of squares error 0.5 * sum((y - t)**2) (오차제곱합 in the Korean edition).
 
     Parameters
     ----------
