@@ -10,6 +10,7 @@ The notebooks in ``notebooks/`` teach each of them; every docstring names its no
 from .functions import cross_entropy_error, sigmoid, sigmoid_grad, softmax, sum_squares_error
 from .gradient import gradient_descent, gradient_descent_path, numerical_diff, numerical_gradient
 from .nets import SimpleNet, TwoLayerNet
+from .datasets import load_mnist
 
 __all__ = [
     "sigmoid",
@@ -23,5 +24,6 @@ __all__ = [
     "gradient_descent_path",
     "SimpleNet",
     "TwoLayerNet",
+    "load_mnist",
 ]
 __version__ = "0.1.0"
