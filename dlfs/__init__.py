@@ -11,6 +11,8 @@ from .functions import cross_entropy_error, sigmoid, sigmoid_grad, softmax, sum_
 from .gradient import gradient_descent, gradient_descent_path, numerical_diff, numerical_gradient
 from .nets import SimpleNet, TwoLayerNet
 from .datasets import load_mnist
+# the module dlfs.train stays reachable as such (its function is dlfs.train.train)
+from .train import TrainHistory, TrainingDiverged
 
 __all__ = [
     "sigmoid",
@@ -25,5 +27,7 @@ __all__ = [
     "SimpleNet",
     "TwoLayerNet",
     "load_mnist",
+    "TrainHistory",
+    "TrainingDiverged",
 ]
 __version__ = "0.1.0"
