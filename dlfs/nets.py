@@ -171,6 +171,25 @@ class TwoLayerNet:
 
         return {key: numerical_gradient(loss_w, self.params[key]) for key in ("W1", "b1", "W2", "b2")}
 
+    def fast_numerical_gradient(self, x: ArrayLike, t: ArrayLike) -> dict[str, np.ndarray]:
+        """The same central differences as :meth:`numerical_gradient`, hundreds of times faster.
+
+        Every entry is (L(θ + h·e_i) − L(θ − h·e_i)) / 2h with h = 1e-4, in float64, but
+        only the per-sample losses a nudge can change are evaluated (a W1 nudge touches
+        one hidden unit and only samples whose pixel is not zero). Agrees with the loop
+        within 1e-9; see dlfs.fast_gradient and notebook 07_fast_numerical_gradient.ipynb.
+
+        Returns
+        -------
+        dict with 'W1', 'b1', 'W2', 'b2': float64 arrays shaped like ``params``.
+        Raises TypeError for a float32 net.
+        """
+        from .fast_gradient import fast_numerical_gradient  # here, so fast_gradient may import nets
+
+        x = self._inputs(x)
+        labels = self._labels(x, t, "fast_numerical_gradient")
+        return fast_numerical_gradient(self, x, labels)
+
     def gradient(self, x: ArrayLike, t: ArrayLike) -> dict[str, np.ndarray]:
         """The same gradient by backpropagation (chapter 5), in one forward and one backward pass."""
         return self.loss_and_gradient(x, t)[1]
