@@ -27,7 +27,6 @@ import struct
 import subprocess
 import sys
 import tempfile
-import urllib.request
 import zipfile
 import zlib
 from pathlib import Path
@@ -361,7 +360,10 @@ class Mirror:
 
 
 def _download(url: str, dest: Path, timeout: float, progress: bool) -> None:
-    from tqdm.auto import tqdm  # only when downloading: keeps `import dlfs` light
+    # Imported only when downloading: they cost more than the rest of `import dlfs.datasets`.
+    import urllib.request
+
+    from tqdm.auto import tqdm
 
     request = urllib.request.Request(url, headers={"User-Agent": "dlfs (Deep Learning from Scratch, ch. 4)"})
     with urllib.request.urlopen(request, timeout=timeout) as response:
@@ -422,10 +424,9 @@ def _pixels_from_fractions(x: np.ndarray, name: str) -> np.ndarray:
         raise MNISTFormatError(f"{name}: expected float32 images of shape (N, 784), got {type(x).__name__} "
                                f"{getattr(x, 'dtype', '')} {getattr(x, 'shape', '')}.")
     x = x * np.float32(256)  # exact: multiplying by a power of two
-    rounded = np.rint(x)
-    if not np.array_equal(rounded, x) or rounded.min() < 0 or rounded.max() > 255:
+    if not np.array_equal(np.rint(x), x) or x.min() < 0 or x.max() > 255:
         raise MNISTFormatError(f"{name}: pixels are not whole multiples of 1/256 in [0, 255/256].")
-    return rounded.astype(np.uint8)
+    return x.astype(np.uint8)
 
 
 def _labels_from_ints(t: np.ndarray, name: str) -> np.ndarray:
