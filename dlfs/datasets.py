@@ -562,7 +562,11 @@ def _obtain(
             except OSError:
                 pass  # then it is replaced below, or the load fails: either way it is not served
             failures.append((f"cache {cache}", f"discarded: {e}"))
-    data_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        data_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise MNISTError(f"Cannot create the MNIST data directory {data_dir} ({e}). "
+                         "Set DLFS_DATA_DIR to a directory you can write to.") from None
     sources = default_sources(progress=verbose) if sources is None else sources
     for source in sources:
         name = _source_name(source)
@@ -576,7 +580,11 @@ def _obtain(
             failures.append((name, reason))
             _say(verbose, f"MNIST:   failed: {reason}")
             continue
-        _write_cache(cache, arrays)
+        try:
+            _write_cache(cache, arrays)
+        except OSError as e:
+            raise MNISTError(f"MNIST from {name} verified, but writing {cache} failed ({e}). "
+                             "Free some disk space, or set DLFS_DATA_DIR to a writable directory.") from None
         _say(verbose, f"MNIST: verified (SHA-256) and cached in {cache}")
         return arrays, cache
     raise _unavailable(data_dir, failures)

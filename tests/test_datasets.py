@@ -224,6 +224,20 @@ def test_an_interrupted_cache_write_leaves_no_file(tmp_path, tiny_mnist, monkeyp
     assert files_in(tmp_path) == []
 
 
+def test_a_failed_cache_write_or_unusable_data_dir_is_explained(tmp_path, tiny_mnist, monkeypatch):
+    (tmp_path / "a-file").write_text("")
+    with pytest.raises(ds.MNISTError, match="Cannot create the MNIST data directory .*DLFS_DATA_DIR"):
+        ds.fetch_mnist(tmp_path / "a-file" / "data", sources=[], verbose=False)
+
+    def disk_full(f, **arrays):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(ds.np, "savez", disk_full)
+    with pytest.raises(ds.MNISTError, match="from good verified, but writing .*mnist.npz failed .*No space left"):
+        ds.fetch_mnist(tmp_path / "data", sources=[Recorder("good", [], result=TINY)], verbose=False)
+    assert files_in(tmp_path / "data") == []
+
+
 def test_the_final_error_lists_every_source_and_says_how_to_fix_it(tmp_path, tiny_mnist):
     sources = [Recorder("source A", [], error=ds.MNISTError("reason A")),
                Recorder("source B", [], error=TimeoutError("timed out"))]
