@@ -1,0 +1,387 @@
+"""Tests for dlfs.train: the SGD loop, its history, divergence, validation and the CLI.
+
+All on small synthetic data, so they run in seconds and need no MNIST download.
+"""
+
+import json
+import math
+import re
+
+import numpy as np
+import pytest
+
+from dlfs import TrainHistory, TrainingDiverged, TwoLayerNet
+from dlfs import train as train_module
+from dlfs.train import DIVERGE_WINDOW, _fast_accuracy, _fast_loss_and_gradient, train
+
+
+def blobs(n=600, d=20, c=3, seed=1, spread=1.0):
+    """n points in d dimensions around c random centres; labels 0..c-1 (int64)."""
+    rng = np.random.default_rng(seed)
+    centres = rng.normal(0, 1.5, size=(c, d))
+    t = rng.integers(0, c, size=n)
+    x = centres[t] + spread * rng.normal(size=(n, d))
+    return x.astype(np.float32), t
+
+
+@pytest.fixture
+def data():
+    x, t = blobs(800)
+    return x[:600], t[:600], x[600:], t[600:]
+
+
+def small_net(dtype=np.float64, seed=0, d=20, h=10, c=3):
+    return TwoLayerNet(d, h, c, weight_init_std=0.1, seed=seed, dtype=dtype)
+
+
+# ---------------------------------------------------------------------------
+# the lean path is the same SGD on the same network
+# ---------------------------------------------------------------------------
+def test_fast_loss_and_gradient_equals_the_nets_own(data):
+    x, t, _, _ = data
+    net = small_net()
+    xb = x[:50].astype(np.float64)
+    loss, grads = net.loss_and_gradient(xb, t[:50])
+    params = {k: v.copy() for k, v in net.params.items()}
+    fast_loss, fast_grads = _fast_loss_and_gradient(params, xb, t[:50].astype(np.intp))
+    assert math.isclose(fast_loss, loss, rel_tol=1e-12)
+    for key in ("W1", "b1", "W2", "b2"):
+        np.testing.assert_allclose(fast_grads[key], grads[key], rtol=1e-10, atol=1e-14)
+        np.testing.assert_array_equal(params[key], net.params[key])  # the fast path does not touch params
+
+
+def test_fast_accuracy_equals_net_accuracy_across_chunks(data, monkeypatch):
+    x, t, _, _ = data
+    net = small_net()
+    train(net, x, t, iters_num=30, batch_size=20, progress=False)
+    monkeypatch.setattr(train_module, "EVAL_CHUNK", 7)  # many chunks, last one ragged
+    assert _fast_accuracy(net.params, x.astype(np.float64), t) == net.accuracy(x, t)
+
+
+def test_fast_and_reference_loops_agree_in_float64(data):
+    x, t, xt, tt = data
+    a, b = small_net(), small_net()
+    ha = train(a, x, t, xt, tt, iters_num=40, batch_size=25, learning_rate=0.5, progress=False, fast=True)
+    hb = train(b, x, t, xt, tt, iters_num=40, batch_size=25, learning_rate=0.5, progress=False, fast=False)
+    assert ha.config["fast"] and not hb.config["fast"]
+    np.testing.assert_allclose(ha.loss, hb.loss, rtol=1e-10)
+    assert ha.train_acc == hb.train_acc and ha.test_acc == hb.test_acc
+    for key in a.params:
+        np.testing.assert_allclose(a.params[key], b.params[key], rtol=1e-9, atol=1e-12)
+
+
+def test_train_is_the_books_loop(data):
+    """Replay the book's loop by hand with the same batch draws: same parameters after."""
+    x, t, _, _ = data
+    net, ref = small_net(), small_net()
+    history = train(net, x, t, iters_num=25, batch_size=10, learning_rate=0.3, seed=5, progress=False)
+    rng = np.random.default_rng(5)
+    losses = []
+    for _ in range(25):
+        mask = rng.integers(0, len(x), size=10)  # what train draws: with replacement, like np.random.choice
+        losses.append(ref.loss(x[mask], t[mask]))  # the loss before the update
+        grad = ref.gradient(x[mask], t[mask])
+        for key in ("W1", "b1", "W2", "b2"):
+            ref.params[key] -= 0.3 * grad[key]
+    np.testing.assert_allclose(history.loss, losses, rtol=1e-10)
+    for key in ref.params:
+        np.testing.assert_allclose(net.params[key], ref.params[key], rtol=1e-9, atol=1e-12)
+
+
+def test_float32_training_learns_and_keeps_dtype(data):
+    x, t, xt, tt = data
+    net = small_net(np.float32)
+    h = train(net, x, t, xt, tt, iters_num=300, batch_size=30, learning_rate=0.5, progress=False)
+    assert all(p.dtype == np.float32 for p in net.params.values())
+    assert np.mean(h.loss[-30:]) < 0.5 * np.mean(h.loss[:30])
+    assert h.test_acc[-1] > 0.9 and h.test_acc[-1] > h.test_acc[0]
+
+
+def test_one_hot_targets_train_like_labels(data):
+    x, t, xt, tt = data
+    a, b = small_net(), small_net()
+    ha = train(a, x, t, xt, tt, iters_num=20, batch_size=10, progress=False)
+    hb = train(b, x, np.eye(3)[t], xt, np.eye(3)[tt], iters_num=20, batch_size=10, progress=False)
+    assert ha.loss == hb.loss and ha.test_acc == hb.test_acc
+
+
+# ---------------------------------------------------------------------------
+# reproducibility and the epoch schedule
+# ---------------------------------------------------------------------------
+def test_same_seed_same_history_other_seed_differs(data):
+    x, t, xt, tt = data
+    h1 = train(small_net(), x, t, xt, tt, iters_num=30, batch_size=10, seed=3, progress=False)
+    h2 = train(small_net(), x, t, xt, tt, iters_num=30, batch_size=10, seed=3, progress=False)
+    h3 = train(small_net(), x, t, xt, tt, iters_num=30, batch_size=10, seed=4, progress=False)
+    assert h1.loss == h2.loss and h1.train_acc == h2.train_acc
+    assert h1.loss != h3.loss
+
+
+def test_evaluates_once_per_epoch_like_the_book(data):
+    x, t, xt, tt = data  # 600 training rows
+    h = train(small_net(), x, t, xt, tt, iters_num=20, batch_size=100, progress=False)
+    assert h.config["iter_per_epoch"] == 6
+    assert h.epoch_iters == [0, 6, 12, 18]  # the book's `i % iter_per_epoch == 0`
+    assert len(h.loss) == 20 and len(h.train_acc) == len(h.test_acc) == 4
+
+
+def test_mnist_schedule_gives_17_evaluations():
+    # 600 rows with batch 1 has iter_per_epoch 600, as MNIST's 60,000 with batch 100
+    x, t = blobs(600, d=4)
+    h = train(TwoLayerNet(4, 3, 3, seed=0), x, t, iters_num=10_000, batch_size=1, learning_rate=0.01,
+              progress=False)
+    assert len(h.epoch_iters) == 17 and h.epoch_iters[-1] == 9600
+
+
+def test_fractional_epochs_evaluate_at_the_first_iteration_past_each_epoch():
+    x, t = blobs(1000)
+    h = train(small_net(), x, t, iters_num=11, batch_size=300, progress=False)
+    # iter_per_epoch = 3.33...: the book's float test `i % 3.33 == 0` would fire only at 0
+    assert h.epoch_iters == [0, 4, 7, 10]
+    assert h.test_acc == []  # no test set given
+
+
+def test_batch_size_equal_to_train_size_evaluates_every_iteration(data):
+    x, t, _, _ = data
+    h = train(small_net(), x[:50], t[:50], iters_num=3, batch_size=50, progress=False)
+    assert h.epoch_iters == [0, 1, 2]
+
+
+# ---------------------------------------------------------------------------
+# history
+# ---------------------------------------------------------------------------
+def test_history_json_round_trip(tmp_path, data):
+    x, t, xt, tt = data
+    h = train(small_net(), x, t, xt, tt, iters_num=12, batch_size=100, progress=False)
+    text = h.to_json(tmp_path / "h.json")
+    assert json.loads(text)["config"]["iters_num"] == 12
+    back = TrainHistory.from_json(tmp_path / "h.json")
+    assert back == TrainHistory.from_json(text)
+    assert back.loss == h.loss and back.epoch_iters == h.epoch_iters and back.config == h.config
+    assert h.elapsed > 0
+    assert [p.name for p in tmp_path.iterdir()] == ["h.json"]  # no temporary file left over
+
+
+def test_progress_bar_goes_to_stderr(data, capsys):
+    x, t, xt, tt = data
+    train(small_net(), x, t, xt, tt, iters_num=10, batch_size=10, progress=True)
+    err = capsys.readouterr().err
+    assert "10/10" in err and "SGD lr=0.1" in err
+
+
+# ---------------------------------------------------------------------------
+# divergence
+# ---------------------------------------------------------------------------
+def test_too_large_learning_rate_stops_with_diverged(data):
+    x, t, xt, tt = data
+    net = small_net(np.float32)
+    with pytest.raises(TrainingDiverged, match=r"diverged at iteration \d+.*learning_rate=1000") as info:
+        train(net, x, t, xt, tt, iters_num=2000, batch_size=10, learning_rate=1000, progress=False)
+    err = info.value
+    assert DIVERGE_WINDOW - 1 <= err.iteration < 2000
+    assert len(err.history.loss) == err.iteration + 1
+    assert all(math.isfinite(v) for v in err.history.loss)
+    assert err.loss > 1.5 * err.history.loss[0]
+
+
+def test_diverge_check_can_be_turned_off(data):
+    x, t, _, _ = data
+    h = train(small_net(np.float32), x, t, iters_num=200, batch_size=10, learning_rate=1000,
+              progress=False, diverge_factor=None)
+    assert len(h.loss) == 200
+
+
+def test_good_learning_rate_is_not_called_diverged(data):
+    x, t, _, _ = data
+    h = train(small_net(), x, t, iters_num=500, batch_size=10, learning_rate=1.0, progress=False)
+    assert len(h.loss) == 500
+
+
+class NaNAfter(TwoLayerNet):
+    """A net whose loss turns NaN from the k-th call on (no real net does; this tests the guard)."""
+
+    def __init__(self, k, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.k, self.calls = k, 0
+
+    def loss_and_gradient(self, x, t):
+        self.calls += 1
+        loss, grads = super().loss_and_gradient(x, t)
+        return (float("nan") if self.calls > self.k else loss), grads
+
+
+def test_non_finite_loss_stops_at_that_iteration(data):
+    x, t, _, _ = data
+    net = NaNAfter(7, 20, 10, 3, seed=0)
+    with pytest.raises(TrainingDiverged, match="diverged at iteration 7: the mini-batch loss became nan") as info:
+        train(net, x, t, iters_num=100, batch_size=10, progress=False)
+    assert len(info.value.history.loss) == 7
+    assert math.isnan(info.value.loss)
+
+
+# ---------------------------------------------------------------------------
+# numerical gradient
+# ---------------------------------------------------------------------------
+def test_numerical_uses_fast_numerical_gradient_when_the_net_has_it(data):
+    x, t, _, _ = data
+    calls = []
+
+    class Spy(TwoLayerNet):
+        def fast_numerical_gradient(self, xb, tb):
+            calls.append(len(xb))
+            return self.gradient(xb, tb)
+
+    h = train(Spy(20, 4, 3, seed=0), x, t, iters_num=3, batch_size=5, gradient="numerical", progress=False)
+    assert calls == [5, 5, 5]
+    assert h.config["gradient_method"] == "fast_numerical_gradient"
+
+
+def test_numerical_falls_back_to_the_books_numerical_gradient(data):
+    x, t, _, _ = data
+    calls = []
+
+    class NoFast(TwoLayerNet):
+        fast_numerical_gradient = None  # hide it, whether or not TwoLayerNet has one
+
+        def numerical_gradient(self, xb, tb):
+            calls.append(len(xb))
+            return super().numerical_gradient(xb, tb)
+
+    net, ref = NoFast(20, 4, 3, seed=0), TwoLayerNet(20, 4, 3, seed=0)
+    hn = train(net, x, t, iters_num=3, batch_size=5, gradient="numerical", learning_rate=0.5, progress=False)
+    hb = train(ref, x, t, iters_num=3, batch_size=5, gradient="backprop", learning_rate=0.5, progress=False)
+    assert calls == [5, 5, 5] and hn.config["gradient_method"] == "numerical_gradient"
+    # the same SGD: numerical and backprop agree to central-difference accuracy
+    np.testing.assert_allclose(hn.loss, hb.loss, rtol=1e-7)
+    for key in net.params:
+        np.testing.assert_allclose(net.params[key], ref.params[key], atol=1e-6)  # O(h²) = 1e-8 per step
+
+
+def test_numerical_needs_float64(data):
+    x, t, _, _ = data
+    with pytest.raises(ValueError, match="float64"):
+        train(small_net(np.float32), x, t, iters_num=1, gradient="numerical", progress=False)
+
+
+# ---------------------------------------------------------------------------
+# bad input
+# ---------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "kwargs, error, message",
+    [
+        ({"iters_num": 0}, ValueError, "iters_num must be at least 1"),
+        ({"iters_num": 2.5}, TypeError, "iters_num must be a whole number"),
+        ({"batch_size": 0}, ValueError, "batch_size must be at least 1"),
+        ({"batch_size": 601}, ValueError, "larger than the training set"),
+        ({"learning_rate": 0}, ValueError, "learning_rate must be a finite number > 0"),
+        ({"learning_rate": -0.1}, ValueError, "learning_rate must be a finite number > 0"),
+        ({"learning_rate": float("nan")}, ValueError, "finite"),
+        ({"learning_rate": float("inf")}, ValueError, "finite"),
+        ({"learning_rate": "fast"}, TypeError, "learning_rate must be a number"),
+        ({"gradient": "adam"}, ValueError, "'backprop' or 'numerical'"),
+        ({"diverge_factor": 0.5}, ValueError, "diverge_factor"),
+    ],
+)
+def test_bad_hyperparameters_are_named(data, kwargs, error, message):
+    x, t, _, _ = data
+    with pytest.raises(error, match=message):
+        train(small_net(), x, t, progress=False, **kwargs)
+
+
+def test_bad_data_is_named(data):
+    x, t, xt, tt = data
+    net = small_net()
+    with pytest.raises(ValueError, match="both x_test and t_test"):
+        train(net, x, t, xt, None, progress=False)
+    with pytest.raises(ValueError, match="takes 20 inputs per row"):
+        train(net, x[:, :5], t, progress=False)
+    with pytest.raises(ValueError, match="2-D array"):
+        train(net, x.reshape(600, 4, 5), t, progress=False)
+    with pytest.raises(ValueError, match="600 predictions but 599 targets"):
+        train(net, x, t[:-1], progress=False)
+    with pytest.raises(ValueError, match="outside 0..2"):
+        train(net, x, np.where(t == 0, 3, t), progress=False)
+    bad = x.copy()
+    bad[3, 3] = np.nan
+    with pytest.raises(ValueError, match="NaN or inf"):
+        train(net, bad, t, progress=False)
+    with pytest.raises(TypeError, match="dict of parameter arrays"):
+        train(object(), x, t, progress=False)
+
+
+# ---------------------------------------------------------------------------
+# python -m dlfs train
+# ---------------------------------------------------------------------------
+@pytest.fixture
+def fake_mnist(monkeypatch):
+    """Replace MNIST by 784-wide blobs with 10 classes, so the CLI test needs no download."""
+    x, t = blobs(1200, d=784, c=10, seed=2, spread=2.0)
+    x = np.clip(x / 8 + 0.5, 0, 1).astype(np.float32)
+    monkeypatch.setattr(train_module, "_load_data", lambda: ((x[:1000], t[:1000]), (x[1000:], t[1000:])))
+
+
+def test_cli_trains_prints_the_final_line_and_writes_outputs(fake_mnist, tmp_path, capsys):
+    from dlfs.__main__ import main
+
+    out = tmp_path / "run"
+    code = main(["train", "--iters", "25", "--batch-size", "50", "--lr", "0.5", "--hidden", "8",
+                 "--seed", "1", "--no-progress", "--out", str(out)])
+    captured = capsys.readouterr()
+    assert code == 0
+    assert re.fullmatch(r"train acc \d\.\d{4}, test acc \d\.\d{4}\n", captured.out)
+    assert "784-8-10 (float32)" in captured.err
+    assert sorted(p.name for p in out.iterdir()) == ["accuracy.png", "history.json", "loss.png"]
+    for name in ("accuracy.png", "loss.png"):
+        assert (out / name).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    h = TrainHistory.from_json(out / "history.json")
+    assert len(h.loss) == 25 and h.config["batch_size"] == 50 and h.config["dtype"] == "float32"
+    assert h.epoch_iters == [0, 20]
+    assert captured.out.strip() == f"train acc {h.train_acc[-1]:.4f}, test acc {h.test_acc[-1]:.4f}"
+
+
+def test_cli_numerical_defaults_to_float64(fake_mnist, capsys, monkeypatch):
+    from dlfs.__main__ import main
+
+    # the exact numerical gradient of 784-2-10 is quick enough for 2 iterations of batch 2
+    assert main(["train", "--iters", "2", "--batch-size", "2", "--hidden", "2", "--gradient", "numerical",
+                 "--no-progress"]) == 0
+    assert "(float64), numerical gradient" in capsys.readouterr().err
+
+
+def test_cli_reports_divergence_and_exits_non_zero(fake_mnist, tmp_path, capsys):
+    from dlfs.__main__ import main
+
+    code = main(["train", "--iters", "3000", "--lr", "1000", "--no-progress", "--out", str(tmp_path)])
+    err = capsys.readouterr().err
+    assert code == 1
+    assert re.search(r"error: training diverged at iteration \d+", err)
+    partial = TrainHistory.from_json(tmp_path / "history.json")
+    assert 0 < len(partial.loss) < 3000
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--iters", "0"], "must be at least 1"),
+        (["--batch-size", "-5"], "must be at least 1"),
+        (["--lr", "0"], "must be a finite number > 0"),
+        (["--lr", "nan"], "must be a finite number > 0"),
+        (["--gradient", "adam"], "invalid choice"),
+        (["--dtype", "float16"], "invalid choice"),
+        (["--seed", "-1"], "must be 0 or more"),
+    ],
+)
+def test_cli_rejects_bad_arguments(args, message, capsys):
+    from dlfs.__main__ import main
+
+    with pytest.raises(SystemExit) as info:
+        main(["train", *args])
+    assert info.value.code == 2
+    assert message in capsys.readouterr().err
+
+
+def test_cli_float32_numerical_is_refused(fake_mnist, capsys):
+    from dlfs.__main__ import main
+
+    assert main(["train", "--gradient", "numerical", "--dtype", "float32", "--iters", "1", "--no-progress"]) == 2
+    assert "float64" in capsys.readouterr().err
