@@ -10,6 +10,8 @@ STAMP  := $(VENV)/.installed
 # extra arguments, e.g. make test PYTEST_ARGS="-x tests/test_functions.py"
 PYTEST_ARGS ?=
 LAB_ARGS ?=
+# JupyterLab refuses to run as root (containers, CI machines) unless told it is intended.
+ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
 
 .PHONY: lab test setup data clean-venv
 
@@ -28,7 +30,7 @@ data: $(STAMP)
 	$(PY) -m dlfs fetch-mnist
 
 lab: data
-	$(VENV)/bin/jupyter lab --ServerApp.root_dir=notebooks $(LAB_ARGS) 00_index.ipynb
+	$(VENV)/bin/jupyter lab --ServerApp.root_dir=notebooks $(ROOT_FLAG) $(LAB_ARGS) notebooks/00_index.ipynb
 
 test: data
 	$(PY) -m pytest $(PYTEST_ARGS)
