@@ -266,6 +266,33 @@ def loss_probability_view(p: float, correct: int = 2, classes: int = 10) -> tupl
     return fig, text
 
 
+def mini_batch_figure(x_batch: np.ndarray, t_batch: np.ndarray) -> Figure:
+    """The images of an MNIST mini-batch with their labels (notebook 01).
+
+    Parameters
+    ----------
+    x_batch : ndarray, shape (N, 784) or (N, 1, 28, 28), float or uint8
+    t_batch : ndarray, labels of shape (N,) or one-hot rows of shape (N, 10)
+    """
+    x_batch = np.asarray(x_batch)
+    t_batch = np.asarray(t_batch)
+    n = x_batch.shape[0]
+    if x_batch.size != n * 784:
+        raise ValueError(f"mini_batch_figure needs MNIST images of 784 pixels each, got shape {x_batch.shape}.")
+    labels = t_batch.argmax(axis=1) if t_batch.ndim == 2 else t_batch
+    if labels.shape != (n,):
+        raise ValueError(f"mini_batch_figure: {n} images but targets of shape {t_batch.shape}.")
+    fig = _figure(1.3 * n, 1.9)
+    axes = np.atleast_1d(fig.subplots(1, n))
+    for ax, image, label in zip(axes, x_batch.reshape(n, 28, 28), labels):
+        ax.imshow(image, cmap="gray_r")
+        ax.set_xticks([])
+        ax.set_yticks([])
+        ax.set_title(f"label {int(label)}")
+    fig.suptitle(f"a mini-batch of {n} training images")
+    return fig
+
+
 # ----------------------------------------------------------------------------------------
 # Notebook 02: numerical differentiation
 # ----------------------------------------------------------------------------------------

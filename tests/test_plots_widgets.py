@@ -334,3 +334,17 @@ def test_explorer_shows_an_error_as_text_instead_of_swallowing_it(capsys):
     box = widgets.Explorer(broken_view, {"a": ipywidgets.FloatSlider(value=-1.0, description="a value")}, [["a"]])
     assert box.text == "could not draw this: ValueError: a must be positive"
     assert "a must be positive" in capsys.readouterr().out
+
+
+def test_mini_batch_figure_titles_each_image_with_its_label():
+    rng = np.random.default_rng(0)
+    x = rng.random((4, 784))
+    labels = np.array([3, 1, 4, 1])
+    for t in (labels, np.eye(10)[labels]):
+        fig = plots.mini_batch_figure(x, t)
+        assert [ax.get_title() for ax in fig.axes] == ["label 3", "label 1", "label 4", "label 1"]
+        assert fig._suptitle is not None and "4 training images" in fig._suptitle.get_text()
+    with pytest.raises(ValueError, match="784 pixels"):
+        plots.mini_batch_figure(rng.random((4, 100)), labels)
+    with pytest.raises(ValueError, match="4 images but targets"):
+        plots.mini_batch_figure(x, labels[:3])
