@@ -214,3 +214,52 @@ def test_bad_inputs_are_named():
     x[1, 2] = np.nan
     with pytest.raises(ValueError, match="NaN or infinity"):
         net.fast_numerical_gradient(x, [0, 1])
+
+
+# -- more accurate than the loop --------------------------------------------------
+
+
+def _long_double_loss(p, x, t):
+    a1 = x @ p["W1"] + p["b1"]
+    z1 = 1 / (1 + np.exp(-a1))
+    a2 = z1 @ p["W2"] + p["b2"]
+    e = np.exp(a2 - a2.max(axis=1, keepdims=True))
+    y = e / e.sum(axis=1, keepdims=True)
+    return -np.sum(np.log(y[np.arange(len(t)), t] + np.longdouble("1e-7"))) / len(t)
+
+
+def _long_double_central_differences(net, x, t, h=1e-4):
+    """The book's loop, evaluated in 80-bit long double (no float() rounding of the loss)."""
+    p = {k: v.astype(np.longdouble) for k, v in net.params.items()}
+    x = np.asarray(x, dtype=np.longdouble)
+    out = {}
+    for k in KEYS:
+        g = np.zeros(p[k].shape, dtype=np.longdouble)
+        for idx in np.ndindex(p[k].shape):
+            orig = p[k][idx]
+            p[k][idx] = orig + np.longdouble(h)
+            up = _long_double_loss(p, x, t)
+            p[k][idx] = orig - np.longdouble(h)
+            down = _long_double_loss(p, x, t)
+            p[k][idx] = orig
+            g[idx] = (up - down) / (2 * np.longdouble(h))
+        out[k] = g
+    return out
+
+
+@pytest.mark.skipif(np.finfo(np.longdouble).eps > 1e-18, reason="long double is not wider than float64 here")
+def test_closer_to_a_long_double_reference_than_the_loop():
+    # The loop subtracts two float64 losses near 2.3, so each entry carries about
+    # 1e-16 / 2e-4 = 1e-12 of rounding; the per-sample differences do not.
+    rng = np.random.default_rng(12)
+    net = make_net((30, 8, 10), seed=12, scale=0.5)
+    x = rng.random((20, 30))
+    x[rng.random((20, 30)) < 0.7] = 0.0
+    t = rng.integers(0, 10, size=20)
+    ref = _long_double_central_differences(net, x, t)
+    fast = fast_numerical_gradient(net, x, t)
+    loop = net.numerical_gradient(x, t)
+    fast_err = max(float(np.max(np.abs(fast[k] - ref[k]))) for k in KEYS)
+    loop_err = max(float(np.max(np.abs(loop[k] - ref[k]))) for k in KEYS)
+    assert fast_err < 1e-13
+    assert fast_err < loop_err / 100
