@@ -1,0 +1,589 @@
+"""Browser test tier: JupyterLab in Debian's Chromium, driven by Playwright.
+
+What a learner sees is checked here: a notebook is opened in JupyterLab, run with
+"Run All Cells", its outputs inspected, and its sliders dragged with the mouse and
+moved with the keyboard. nbval (the other tier) runs the same notebooks in a bare
+kernel and cannot see whether a widget renders.
+
+One JupyterLab server and one Chromium serve the whole session. The server runs on a
+temporary COPY of notebooks/ (running cells marks a notebook dirty and JupyterLab
+autosaves; the committed notebooks must never change), with its own config, runtime,
+settings and workspace folders, and is stopped by its PID at the end.
+
+Without Chromium (or Playwright) these tests skip with a hint; with
+DLFS_REQUIRE_BROWSER=1 (set by .ci/run) they fail instead.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parents[1]
+# DLFS_BROWSER_NOTEBOOKS points the tier at another folder of notebooks (used to try the
+# harness on scratch notebooks); by default it is the repository's notebooks/.
+NOTEBOOK_DIR = Path(os.environ.get("DLFS_BROWSER_NOTEBOOKS", REPO / "notebooks")).resolve()
+ARTIFACTS = HERE / "artifacts"
+
+ENABLE_HINT = (
+    "To run them, install Debian's Chromium (sudo apt-get install chromium) so that "
+    "`chromium` is on PATH; Playwright's Python package comes with `make test` and "
+    "uses that browser (never run `playwright install`)."
+)
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run",
+]
+VIEWPORT = {"width": 1400, "height": 1000}
+SERVER_START_TIMEOUT = 120  # s; the machine is shared, JupyterLab takes ~15 s when it is busy
+PAGE_TIMEOUT = 120  # s; loading JupyterLab and starting a kernel
+RUN_ALL_TIMEOUT = 300  # s; the slowest notebook trains for about a minute
+REDRAW_TIMEOUT = 60  # s; one slider callback
+INTERACTION_TIMEOUT = 30  # s; finding and clicking an element of a page that has loaded
+
+# A widget that JupyterLab could not render shows its Python repr as plain text instead,
+# e.g. "Explorer(children=(HBox(children=(FloatLogSlider(value=0.1, ..." (no error message).
+WIDGET_REPR = re.compile(r"^\s*(\w+\.)*(Explorer|VBox|HBox|Box|interactive|Output|\w*Slider|\w*Progress)\(", re.M)
+TRACEBACK = re.compile(r"Traceback \(most recent call last\)|^\s*\w*(Error|Exception)\b.*$", re.M)
+# dlfs.widgets.Explorer prints this instead of raising when its view function fails.
+EXPLORER_FAILURE = "could not draw this"
+SLIDER_CODE = re.compile(r"\w*Slider\(|_explorer\(|\binteract(ive)?\(")
+
+
+# --------------------------------------------------------------------------- availability
+
+def _unavailable(reason: str):
+    """Skip (a learner's machine) or fail (CI: DLFS_REQUIRE_BROWSER=1) the browser tier."""
+    if os.environ.get("DLFS_REQUIRE_BROWSER") == "1":
+        pytest.fail(f"browser tests are required here (DLFS_REQUIRE_BROWSER=1) but {reason}. {ENABLE_HINT}",
+                    pytrace=False)
+    pytest.skip(f"browser tests skipped: {reason}. {ENABLE_HINT}")
+
+
+@pytest.fixture(scope="session")
+def chromium_executable() -> str:
+    path = shutil.which("chromium")
+    if path is None:
+        _unavailable("`chromium` is not on PATH")
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        _unavailable("the Python package `playwright` is not installed (make test installs it)")
+    return path
+
+
+# --------------------------------------------------------------------------- JupyterLab server
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def jupyter_env(base: Path) -> dict[str, str]:
+    """Environment for a JupyterLab that touches nothing of the user's own Jupyter setup.
+
+    Settings: no news or update checks (no network here, no pop-up over the notebook) and
+    no autosave (belt and braces: the server only ever sees a temporary copy anyway).
+    """
+    env = dict(os.environ)
+    for name, sub in [("JUPYTER_CONFIG_DIR", "config"), ("JUPYTER_RUNTIME_DIR", "runtime"),
+                      ("JUPYTERLAB_SETTINGS_DIR", "settings"), ("JUPYTERLAB_WORKSPACES_DIR", "workspaces")]:
+        env[name] = str(base / sub)
+        (base / sub).mkdir(parents=True, exist_ok=True)
+    settings = {
+        "@jupyterlab/apputils-extension/notification": {"fetchNews": "false", "checkForUpdates": False},
+        "@jupyterlab/docmanager-extension/plugin": {"autosave": False},
+    }
+    for plugin, values in settings.items():
+        path = base / "settings" / f"{plugin}.jupyterlab-settings"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(values))
+    env.pop("JUPYTER_TOKEN", None)
+    return env
+
+
+def http_ok(url: str, timeout: float = 5) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as response:
+            return response.status == 200
+    except (urllib.error.URLError, OSError):
+        return False
+
+
+def wait_for_server(proc: subprocess.Popen, url: str, log: Path, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise AssertionError(f"JupyterLab exited with code {proc.returncode} before answering on {url}; "
+                                 f"its log ({log}) ends with:\n{_tail(log)}")
+        if http_ok(url):
+            return
+        time.sleep(0.5)
+    raise AssertionError(f"JupyterLab did not answer on {url} within {timeout} s; log ({log}):\n{_tail(log)}")
+
+
+def stop_process(proc: subprocess.Popen, group: bool = False, timeout: float = 20) -> None:
+    """Terminate (SIGTERM) and, after `timeout`, kill (SIGKILL) one process or its process group."""
+    if proc.poll() is not None and not group:
+        return
+    send = (lambda sig: os.killpg(proc.pid, sig)) if group else (lambda sig: proc.send_signal(sig))
+    try:
+        send(signal.SIGTERM)
+        proc.wait(timeout=timeout)
+    except ProcessLookupError:
+        return
+    except subprocess.TimeoutExpired:
+        pass
+    try:
+        if group:
+            os.killpg(proc.pid, signal.SIGKILL)  # also what is left of the group after the leader exits
+        elif proc.poll() is None:
+            proc.kill()
+    except ProcessLookupError:
+        pass
+    proc.wait(timeout=timeout)
+
+
+def _tail(path: Path, lines: int = 30) -> str:
+    try:
+        return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
+    except OSError:
+        return "(no log)"
+
+
+def _digests(folder: Path) -> dict[str, str]:
+    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*.ipynb")) if ".ipynb_checkpoints" not in p.parts}
+
+
+@dataclass
+class LabServer:
+    url: str
+    token: str
+    root: Path
+    log: Path
+
+    def api(self, method: str, path: str) -> object:
+        request = urllib.request.Request(f"{self.url}{path}", method=method,
+                                         headers={"Authorization": f"token {self.token}"})
+        with urllib.request.urlopen(request, timeout=30) as response:
+            body = response.read()
+        return json.loads(body) if body else None
+
+    def shutdown_kernel_of(self, notebook: str) -> None:
+        for session in self.api("GET", "/api/sessions"):
+            if session.get("path") == notebook:
+                self.api("DELETE", f"/api/sessions/{session['id']}")
+
+
+@pytest.fixture(scope="session")
+def jupyterlab(chromium_executable, tmp_path_factory) -> LabServer:
+    """One headless JupyterLab for the session, serving a temporary copy of the notebooks."""
+    base = tmp_path_factory.mktemp("jupyterlab")
+    root = base / "notebooks"
+    shutil.copytree(NOTEBOOK_DIR, root, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+    before = _digests(NOTEBOOK_DIR)
+    port, token = free_port(), secrets.token_hex(16)
+    log = base / "jupyterlab.log"
+    command = [sys.executable, "-m", "jupyterlab", "--no-browser", "--ServerApp.ip=127.0.0.1",
+               f"--ServerApp.port={port}", "--ServerApp.port_retries=0", f"--IdentityProvider.token={token}",
+               f"--ServerApp.root_dir={root}"]
+    if os.geteuid() == 0:  # CI containers run as root; JupyterLab refuses that unless told
+        command.append("--allow-root")
+    with open(log, "wb") as log_file:
+        proc = subprocess.Popen(command, cwd=base, env=jupyter_env(base), stdout=log_file,
+                                stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+    server = LabServer(url=f"http://127.0.0.1:{port}", token=token, root=root, log=log)
+    try:
+        wait_for_server(proc, f"{server.url}/api/status?token={token}", log, SERVER_START_TIMEOUT)
+        yield server
+    finally:
+        try:
+            for session in server.api("GET", "/api/sessions") if proc.poll() is None else []:
+                server.api("DELETE", f"/api/sessions/{session['id']}")
+        except (urllib.error.URLError, OSError):
+            pass
+        stop_process(proc)
+    after = _digests(NOTEBOOK_DIR)
+    assert after == before, (f"the committed notebooks in {NOTEBOOK_DIR} changed during the browser tests: "
+                             f"{sorted(k for k in set(before) | set(after) if before.get(k) != after.get(k))}")
+
+
+# --------------------------------------------------------------------------- browser and pages
+
+@pytest.fixture(scope="session")
+def browser(chromium_executable):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=chromium_executable, headless=True,
+                                              args=CHROMIUM_ARGS, timeout=60_000)
+        yield chromium
+        chromium.close()
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^\w.-]+", "_", text).strip("_")
+
+
+@dataclass
+class Explorer:
+    """A slider explorer as rendered: sliders above one ipywidgets.Output with a picture and text."""
+
+    notebook: "NotebookPage"
+    root: object  # playwright Locator of the explorer's outermost widget box
+
+    def slider(self, description: str):
+        # a locator given to filter(has=...) must start at the page; it is matched inside each candidate
+        label = self.notebook.page.locator(".widget-label").filter(
+            has_text=re.compile(rf"^\s*{re.escape(description)}\s*$"))
+        return self.root.locator(".widget-slider").filter(has=label)
+
+    def readout(self, description: str) -> str:
+        return self.slider(description).locator(".widget-readout").inner_text().strip()
+
+    def picture(self) -> str:
+        """The src of the picture in the explorer's output (a data: URL); '' if there is none."""
+        images = self.root.locator(".widget-output img")
+        return images.first.get_attribute("src") or "" if images.count() else ""
+
+    def text(self) -> str:
+        return "\n".join(t.strip() for t in self.root.locator(".widget-output .jp-RenderedText").all_inner_texts())
+
+    def state(self) -> tuple[str, str]:
+        return self.picture(), self.text()
+
+    def drag(self, description: str, fraction: float) -> None:
+        """Drag the slider's handle with the mouse to `fraction` (0 = left end, 1 = right end) of its track.
+
+        Fractions outside [0, 1] drag past the end, which pins the slider at min or max.
+        """
+        slider = self.slider(description)
+        slider.scroll_into_view_if_needed()
+        handle = slider.locator(".noUi-handle").bounding_box()
+        track = slider.locator(".noUi-target").bounding_box()
+        assert handle and track, self.notebook.where(f"slider {description!r} has no visible handle or track")
+        mouse = self.notebook.page.mouse
+        mouse.move(handle["x"] + handle["width"] / 2, handle["y"] + handle["height"] / 2)
+        mouse.down()
+        mouse.move(track["x"] + fraction * track["width"], handle["y"] + handle["height"] / 2, steps=12)
+        mouse.up()
+
+    def press(self, description: str, key: str, times: int = 1) -> None:
+        """Focus the slider's handle (as a Tab or a click would) and press `key` `times` times."""
+        handle = self.slider(description).locator(".noUi-handle")
+        handle.scroll_into_view_if_needed()
+        handle.focus()
+        for _ in range(times):
+            handle.press(key)
+
+    def wait_for_redraw(self, before: tuple[str, str], what: str) -> tuple[str, str]:
+        """Wait until both the picture and the text differ from `before` and the kernel is idle again."""
+        deadline = time.monotonic() + REDRAW_TIMEOUT
+        while True:
+            now = self.state()
+            if now[0] and now[0] != before[0] and now[1] and now[1] != before[1] and self.notebook.kernel_idle():
+                time.sleep(0.5)  # a later callback (one per key press) may still replace it
+                settled = self.state()
+                if settled == now and self.notebook.kernel_idle():
+                    return now
+                continue
+            if time.monotonic() > deadline:
+                picture = "unchanged" if now[0] == before[0] else ("missing" if not now[0] else "changed")
+                text = "unchanged" if now[1] == before[1] else ("missing" if not now[1] else "changed")
+                raise AssertionError(self.notebook.where(
+                    f"after {what} the explorer did not redraw within {REDRAW_TIMEOUT} s: picture {picture}, "
+                    f"text {text} (text now: {now[1]!r})"))
+            time.sleep(0.25)
+
+    def screenshot(self, name: str) -> Path:
+        ARTIFACTS.mkdir(exist_ok=True)
+        path = ARTIFACTS / f"{name}.png"
+        self.root.scroll_into_view_if_needed()
+        self.root.screenshot(path=str(path))
+        return path
+
+
+@dataclass
+class RunResult:
+    seconds: float
+    errors: list[str] = field(default_factory=list)
+
+
+class NotebookPage:
+    """One notebook opened in JupyterLab in its own browser context and workspace."""
+
+    def __init__(self, server: LabServer, browser, name: str):
+        self.server, self.name = server, name
+        self.path = server.root / name
+        self.failure_screenshot: Path | None = None
+        self.context = browser.new_context(viewport=VIEWPORT)
+        self.context.set_default_timeout(PAGE_TIMEOUT * 1000)
+        self.page = self.context.new_page()
+        self.notes: list[str] = []
+        self.result: RunResult | None = None
+        self.closed = False
+
+    # ---- messages and screenshots
+    def where(self, message: str) -> str:
+        shot = f" (screenshot: {self.failure_screenshot})" if self.failure_screenshot else ""
+        return f"{self.name}: {message}{shot}"
+
+    def screenshot(self, path: Path, full: bool = True) -> Path:
+        """Screenshot of the browser window; `full` grows the window to the notebook's height first.
+
+        JupyterLab scrolls the notebook inside its own panel, so Playwright's full_page
+        would only capture the window: make the window as tall as the notebook instead.
+        """
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if full:
+            height = self.page.evaluate(
+                "() => { const n = document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-WindowedPanel-outer');"
+                " return n ? n.scrollHeight : 0; }")
+            self.page.set_viewport_size({"width": VIEWPORT["width"], "height": int(min(max(height + 200, VIEWPORT["height"]), 30000))})
+            self.page.wait_for_timeout(1000)  # let the cells that came into view paint
+        try:
+            self.page.screenshot(path=str(path))
+        finally:
+            if full:
+                self.page.set_viewport_size(VIEWPORT)
+        return path
+
+    # ---- JupyterLab state
+    def status_bar(self) -> str:
+        bar = self.page.locator("#jp-main-statusbar")
+        return bar.inner_text() if bar.count() else ""
+
+    def kernel_idle(self) -> bool:
+        """Idle according to the status bar (it says 'Initializing' while the toolbar already says idle)."""
+        text = self.status_bar()
+        toolbar = self.page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook-ExecutionIndicator")
+        return (re.search(r"\| Idle\b", text) is not None and "No Kernel" not in text
+                and toolbar.count() > 0 and toolbar.first.get_attribute("data-status") == "idle")
+
+    def prompts(self) -> list[str]:
+        return [p.strip() for p in self.page.locator(
+            ".jp-NotebookPanel:not(.lm-mod-hidden) .jp-CodeCell .jp-InputArea-prompt").all_inner_texts()]
+
+    def wait_until(self, condition, timeout: float, what: str, stable: float = 1.0) -> None:
+        """Poll `condition` until it holds for `stable` seconds in a row."""
+        deadline, since = time.monotonic() + timeout, None
+        while True:
+            if condition():
+                since = since or time.monotonic()
+                if time.monotonic() - since >= stable:
+                    return
+            else:
+                since = None
+            if time.monotonic() > deadline:
+                raise AssertionError(self.where(f"timed out after {timeout} s waiting for {what}; status bar: "
+                                                f"{self.status_bar()!r}; prompts: {self.prompts()}"))
+            time.sleep(0.25)
+
+    # ---- actions
+    def open(self) -> None:
+        workspace = re.sub(r"\W+", "-", self.name)  # a dot in a workspace name breaks the URL route
+        self.page.goto(f"{self.server.url}/lab/workspaces/{workspace}/tree/{self.name}?reset&token={self.server.token}")
+        panel = self.page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook")
+        self.page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook, .jp-Dialog").first.wait_for()
+        if not panel.count():
+            dialog = self.page.locator(".jp-Dialog")
+            raise AssertionError(self.where(f"JupyterLab did not open the notebook: {dialog.first.inner_text()!r}"))
+        self.wait_until(self._ready_or_kernel_dialog, PAGE_TIMEOUT, "the kernel to start (status bar 'Idle')", stable=1.5)
+
+    def _ready_or_kernel_dialog(self) -> bool:
+        dialogs = self.page.locator(".jp-Dialog")
+        dialog = dialogs.filter(has_text="Select Kernel")
+        if dialogs.count() and not dialog.count():
+            raise AssertionError(self.where(f"JupyterLab shows a dialog: {dialogs.first.inner_text()!r}"))
+        if dialog.count():
+            # A notebook without kernelspec metadata asks; a learner would click Select.
+            self.notes.append("JupyterLab asked to select a kernel (the notebook has no kernelspec metadata)")
+            dialog.locator(".jp-Dialog-button.jp-mod-accept").click()
+            return False
+        return self.kernel_idle()
+
+    def menu(self, menu: str, item: str) -> None:
+        self.page.locator(".lm-MenuBar-itemLabel").filter(has_text=re.compile(rf"^{re.escape(menu)}$")).click()
+        entry = self.page.locator(".lm-Menu-item").filter(
+            has=self.page.locator(".lm-Menu-itemLabel").filter(has_text=re.compile(rf"^{re.escape(item)}$")))
+        entry.click()
+
+    def clear_and_run_all(self) -> RunResult:
+        self.menu("Edit", "Clear Outputs of All Cells")
+        self.wait_until(lambda: self.page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Cell-outputArea .jp-OutputArea-child").count() == 0
+                        and all(p in ("[ ]:", "") for p in self.prompts()),
+                        30, "Edit > Clear Outputs of All Cells to remove every output", stable=0.5)
+        start = time.monotonic()
+        self.menu("Run", "Run All Cells")
+        self.wait_until(lambda: any(p == "[*]:" or re.fullmatch(r"\[\d+\]:", p) for p in self.prompts()),
+                        60, "Run > Run All Cells to start", stable=0)
+        self.wait_until(lambda: "[*]:" not in self.prompts() and self.kernel_idle(),
+                        RUN_ALL_TIMEOUT, "Run All Cells to finish", stable=1.5)
+        self.result = RunResult(seconds=time.monotonic() - start)
+        self.context.set_default_timeout(INTERACTION_TIMEOUT * 1000)  # the page is loaded: fail fast from now on
+        return self.result
+
+    # ---- what the learner sees
+    def source(self) -> dict:
+        return json.loads(self.path.read_text(encoding="utf-8"))
+
+    def code_cells(self) -> list[dict]:
+        return [c for c in self.source()["cells"] if c["cell_type"] == "code"]
+
+    def problems(self) -> list[str]:
+        """Everything a learner would see as broken after Run All, as readable messages."""
+        problems = []
+        cells = self.page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook .jp-Cell")
+        code_number = 0
+        for index in range(cells.count()):
+            cell = cells.nth(index)
+            is_code = "jp-CodeCell" in (cell.get_attribute("class") or "")
+            code_number += is_code
+            label = f"cell {index + 1}" + (f" (code cell {code_number})" if is_code else "")
+            for output in cell.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']").all():
+                text = output.inner_text()
+                if TRACEBACK.search(text):
+                    problems.append(f"{label}: error output:\n{text[-1500:]}")
+            for output in cell.locator(".jp-Cell-outputArea .jp-OutputArea-output").all():
+                text = output.inner_text()
+                if "Error displaying widget" in text:
+                    problems.append(f"{label}: {text.strip()[:300]}")
+                if EXPLORER_FAILURE in text:
+                    problems.append(f"{label}: the explorer failed to draw: {text.strip()[:300]}")
+            for rendered in cell.locator(".jp-Cell-outputArea .jp-RenderedText[data-mime-type='text/plain']").all():
+                text = rendered.inner_text()
+                if WIDGET_REPR.search(text):
+                    problems.append(f"{label}: a widget is shown as text, not rendered "
+                                    f"(is the JupyterLab widget extension installed?): {text.strip()[:200]}")
+        # Every non-empty code cell ran: an error stops Run All and leaves later prompts empty.
+        prompts = self.prompts()
+        nonempty = [bool("".join(c["source"]).strip()) for c in self.code_cells()]
+        if len(prompts) != len(nonempty):
+            problems.append(f"JupyterLab shows {len(prompts)} code cells, the file has {len(nonempty)}")
+        else:
+            not_run = [i + 1 for i, (p, ran) in enumerate(zip(prompts, nonempty)) if ran and not re.fullmatch(r"\[\d+\]:", p)]
+            if not_run:
+                problems.append(f"code cells {not_run} did not run (prompts: {[prompts[i - 1] for i in not_run]})")
+        return problems
+
+    def has_slider_code(self) -> bool:
+        return any(SLIDER_CODE.search("".join(c["source"])) for c in self.code_cells())
+
+    def committed_widget_views(self) -> int:
+        return sum("application/vnd.jupyter.widget-view+json" in o.get("data", {})
+                   for c in self.code_cells() for o in c.get("outputs", []))
+
+    def rendered_widget_views(self) -> int:
+        return self.page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Cell-outputArea > .jp-OutputArea-child"
+                                 " > .jp-OutputArea-output > .jupyter-widgets").count()
+
+    def rendered_sliders(self) -> int:
+        return self.page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .widget-slider .noUi-handle").count()
+
+    def explorer(self, slider_description: str) -> Explorer:
+        """The outermost rendered widget of the cell output that holds the slider with this description."""
+        label = self.page.locator(".widget-label").filter(
+            has_text=re.compile(rf"^\s*{re.escape(slider_description)}\s*$"))
+        root = self.page.locator(".jp-Cell-outputArea > .jp-OutputArea-child > .jp-OutputArea-output > .jupyter-widgets").filter(
+            has=self.page.locator(".widget-slider").filter(has=label))
+        count = root.count()
+        assert count == 1, self.where(f"expected one explorer with a slider labelled {slider_description!r}, found {count}")
+        return Explorer(self, root)
+
+    def close(self) -> None:
+        """Shut the notebook's kernel down and close its browser context."""
+        if self.closed:
+            return
+        self.closed = True
+        try:
+            self.server.shutdown_kernel_of(self.name)
+        except (urllib.error.URLError, OSError):
+            pass
+        self.context.close()
+
+
+def notebook_names() -> list[str]:
+    """Every notebook of the course, so that a notebook added later is covered without editing the tests."""
+    return sorted(p.name for p in NOTEBOOK_DIR.glob("*.ipynb"))
+
+
+def pytest_generate_tests(metafunc):
+    if "notebook_name" in metafunc.fixturenames:
+        metafunc.parametrize("notebook_name", notebook_names())
+
+
+@pytest.fixture(scope="session")
+def artifacts() -> Path:
+    """Folder for screenshots (git-ignored; CI keeps it)."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    return ARTIFACTS
+
+
+@pytest.fixture(scope="session")
+def _executed_notebooks(jupyterlab, browser):
+    """Notebooks already opened and run in this session, kept open for the slider tests."""
+    pages: dict[str, NotebookPage] = {}
+    yield pages
+    for page in pages.values():
+        page.close()
+
+
+@pytest.fixture
+def executed_notebook(request, jupyterlab, browser, _executed_notebooks):
+    """Factory: open a notebook in JupyterLab, clear its outputs and run all cells (once per session).
+
+    Returns the NotebookPage; a failing test in which it was used gets a screenshot in
+    tests/browser/artifacts/FAILED-<test>.png.
+    """
+    used: list[NotebookPage] = []
+    request.node._notebook_pages = used
+
+    def run(name: str) -> NotebookPage:
+        if not (NOTEBOOK_DIR / name).exists():
+            pytest.fail(f"{name} does not exist in {NOTEBOOK_DIR}; its browser test needs it", pytrace=False)
+        page = _executed_notebooks.get(name)
+        if page is None or page.closed:
+            page = NotebookPage(jupyterlab, browser, name)
+            _executed_notebooks[name] = page
+        page.failure_screenshot = ARTIFACTS / f"FAILED-{_slug(request.node.name)}.png"
+        used.append(page)
+        if page.result is None:
+            page.open()
+            page.clear_and_run_all()
+        return page
+
+    return run
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """On a failing browser test, save a screenshot of each notebook page it used."""
+    outcome = yield
+    report = outcome.get_result()
+    if report.when != "call" or not report.failed:
+        return
+    for page in getattr(item, "_notebook_pages", []):
+        try:
+            path = page.screenshot(page.failure_screenshot, full=False)
+            report.sections.append(("browser screenshot", f"{page.name}: {path}"))
+        except Exception as error:  # the page may have crashed; the test's own failure matters more
+            report.sections.append(("browser screenshot", f"{page.name}: could not take one: {error}"))

@@ -1,0 +1,116 @@
+"""Every notebook, run the way a learner runs it: JupyterLab in Chromium, Run All, sliders dragged.
+
+Screenshots go to tests/browser/artifacts/ (git-ignored, kept by CI):
+<notebook>.png after Run All, <notebook>-<step>.png of an explorer after a slider move,
+FAILED-<test>.png when a test fails.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+# Notebooks whose page stays open after the Run All test, for a slider test below.
+SLIDER_TESTED = {"01_loss_functions.ipynb", "02_numerical_differentiation.ipynb", "04_gradient_descent.ipynb"}
+
+
+def test_notebook_runs_clean_in_jupyterlab(notebook_name, executed_notebook, artifacts):
+    """Parametrized by conftest over notebooks/*.ipynb, so a new notebook is tested without an edit here."""
+    name = notebook_name
+    notebook = executed_notebook(name)
+    shot = notebook.screenshot(artifacts / f"{Path(name).stem}.png")
+    print(f"{name}: Run All took {notebook.result.seconds:.1f} s; screenshot {shot}")
+    for note in notebook.notes:
+        print(f"{name}: note: {note}")
+
+    problems = notebook.problems()
+    if notebook.has_slider_code() and notebook.rendered_sliders() == 0:
+        problems.append("the notebook makes sliders but none rendered as a slider (no .widget-slider handle)")
+    committed, rendered = notebook.committed_widget_views(), notebook.rendered_widget_views()
+    if rendered < committed:
+        problems.append(f"the committed notebook shows {committed} widget(s); JupyterLab rendered only {rendered}")
+    assert not problems, notebook.where("after Run All in JupyterLab:\n- " + "\n- ".join(problems))
+
+    if name not in SLIDER_TESTED:
+        notebook.close()  # frees its kernel; the slider tests reuse the others
+
+
+def _number(readout: str) -> float:
+    try:
+        return float(readout)
+    except ValueError:
+        raise AssertionError(f"slider readout {readout!r} is not a number") from None
+
+
+def test_gradient_descent_learning_rate_slider(executed_notebook):
+    """Notebook 04: drag the learning rate, move it with the keyboard, push it to divergence."""
+    notebook = executed_notebook("04_gradient_descent.ipynb")
+    explorer = notebook.explorer("learning rate")
+    start = explorer.state()
+    assert start[0].startswith("data:image/png"), notebook.where("the explorer shows no PNG picture after Run All")
+    assert "diverged" not in start[1], notebook.where(f"the default learning rate already diverges: {start[1]!r}")
+    lr0 = _number(explorer.readout("learning rate"))
+
+    explorer.drag("learning rate", 0.6)  # log scale 1e-10 … 10: about 4e-4, a crawl
+    dragged = explorer.wait_for_redraw(start, "dragging the learning-rate slider with the mouse")
+    lr1 = _number(explorer.readout("learning rate"))
+    assert lr1 < lr0, notebook.where(f"dragging left should lower the learning rate: {lr0} -> {lr1}")
+    explorer.screenshot("04_gradient_descent-lr-dragged")
+
+    explorer.press("learning rate", "ArrowRight", 3)
+    keyed = explorer.wait_for_redraw(dragged, "pressing ArrowRight three times on the learning-rate slider")
+    lr2 = _number(explorer.readout("learning rate"))
+    assert lr2 > lr1, notebook.where(f"ArrowRight should raise the learning rate: {lr1} -> {lr2}")
+    explorer.screenshot("04_gradient_descent-lr-keyboard")
+
+    explorer.drag("learning rate", 1.5)  # past the right end: the maximum, lr = 10 (the book's example)
+    diverged = explorer.wait_for_redraw(keyed, "dragging the learning rate to its maximum")
+    lr3 = _number(explorer.readout("learning rate"))
+    assert lr3 == pytest.approx(10), notebook.where(f"dragging past the right end should give lr = 10, got {lr3}")
+    assert "diverged" in diverged[1], notebook.where(f"lr = 10 should report 'diverged'; the text is {diverged[1]!r}")
+    explorer.screenshot("04_gradient_descent-lr-diverged")
+
+
+def test_loss_functions_probability_slider(executed_notebook):
+    """Notebook 01: the losses follow the probability of the correct class, by mouse and keyboard."""
+    notebook = executed_notebook("01_loss_functions.ipynb")
+    description = "probability of the correct class"
+    explorer = notebook.explorer(description)
+    start = explorer.state()
+    assert start[0].startswith("data:image/png"), notebook.where("the explorer shows no PNG picture after Run All")
+
+    explorer.drag(description, 0.2)
+    dragged = explorer.wait_for_redraw(start, "dragging the probability slider with the mouse")
+    p = explorer.readout(description)
+    assert _number(p) == pytest.approx(0.2, abs=0.03), notebook.where(f"dragging to 1/5 of the track gave p = {p}")
+    assert dragged[1].startswith(f"p = {p}:"), notebook.where(f"the text does not follow the slider (p = {p}): {dragged[1]!r}")
+    explorer.screenshot("01_loss_functions-p-dragged")
+
+    explorer.press(description, "ArrowLeft", 5)
+    keyed = explorer.wait_for_redraw(dragged, "pressing ArrowLeft five times on the probability slider")
+    p2 = explorer.readout(description)
+    assert _number(p2) == pytest.approx(_number(p) - 0.05, abs=1e-9), notebook.where(f"5 × ArrowLeft: {p} -> {p2}")
+    assert keyed[1].startswith(f"p = {p2}:"), notebook.where(f"the text does not follow the slider (p = {p2}): {keyed[1]!r}")
+
+
+def test_numerical_differentiation_step_slider(executed_notebook):
+    """Notebook 02: a tiny step h makes x + h == x, and the explorer says so."""
+    notebook = executed_notebook("02_numerical_differentiation.ipynb")
+    explorer = notebook.explorer("step h")
+    start = explorer.state()
+    assert start[0].startswith("data:image/png"), notebook.where("the explorer shows no PNG picture after Run All")
+    assert "x + h == x" not in start[1], notebook.where(f"the default h already fails: {start[1]!r}")
+
+    explorer.drag("step h", -0.5)  # past the left end: the minimum, h = 1e-20
+    tiny = explorer.wait_for_redraw(start, "dragging the step h to its minimum")
+    h = explorer.readout("step h")
+    assert _number(h) == pytest.approx(1e-20), notebook.where(f"dragging past the left end should give h = 1e-20, got {h}")
+    assert "x + h == x" in tiny[1], notebook.where(f"h = 1e-20 should show the rounding failure; text: {tiny[1]!r}")
+    explorer.screenshot("02_numerical_differentiation-h-tiny")
+
+    explorer.press("step h", "ArrowRight", 30)  # 30 steps of 0.5 decades: h = 1e-5
+    keyed = explorer.wait_for_redraw(tiny, "pressing ArrowRight 30 times on the step slider")
+    assert re.search(r"h = 1\.0e-05", keyed[1]), notebook.where(f"30 × ArrowRight from 1e-20 should give h = 1e-5: {keyed[1]!r}")
+    assert "x + h == x" not in keyed[1], notebook.where(f"h = 1e-5 should not fail: {keyed[1]!r}")
