@@ -90,7 +90,7 @@ def tilted_double_well(x: ArrayLike) -> float | np.ndarray:
 
 
 def tilted_double_well_critical_points() -> dict[str, np.ndarray]:
-    """The minima and the saddle of :func:`tilted_double_well`, shape (2,) each.
+    """The minima and the saddle of :func:`tilted_double_well`, shape (2,) each (notebook 03).
 
     They sit on x1 = 0 where 4x0³ − 4x0 + 0.3 = 0; numpy's polynomial roots give them.
     """
@@ -123,12 +123,12 @@ def tiny_model_data(seed: int = 0, n_per_class: int = 10) -> tuple[np.ndarray, n
 
 
 def tiny_model_accuracy(w: float, x: np.ndarray, t: np.ndarray, b: float = TINY_BIAS) -> float:
-    """Accuracy (정확도) of the model "class 1 if w·x + b > 0" on ``(x, t)``, a float in [0, 1]."""
+    """Accuracy (정확도) of the model "class 1 if w·x + b > 0" on ``(x, t)``, a float in [0, 1] (notebook 01)."""
     return float(np.mean((w * x + b > 0).astype(int) == t))
 
 
 def tiny_model_loss(w: float, x: np.ndarray, t: np.ndarray, b: float = TINY_BIAS) -> float:
-    """Mean cross entropy of the model P(class 1) = sigmoid(w·x + b) on ``(x, t)``."""
+    """Mean cross entropy of the model P(class 1) = sigmoid(w·x + b) on ``(x, t)`` (notebook 01)."""
     p1 = sigmoid(w * x + b)
     y = np.stack([1.0 - p1, p1], axis=1)
     return cross_entropy_error(y, t)
@@ -201,7 +201,7 @@ def _check_probability(p: float) -> float:
 
 
 def probability_prediction(p: float, correct: int = 2, classes: int = 10) -> np.ndarray:
-    """A prediction of shape (classes,) giving ``p`` to class ``correct`` and (1 − p) equally to the rest."""
+    """A prediction of shape (classes,), float64, giving ``p`` to class ``correct`` and (1 − p) equally to the rest (notebook 01)."""
     p = _check_probability(p)
     y = np.full(classes, (1.0 - p) / (classes - 1))
     y[correct] = p
@@ -311,7 +311,7 @@ def central_difference(f: Callable[[float], float], x: float, h: float) -> float
 def difference_errors(
     f: Callable[[float], float], dfdx: float, x: float, hs: Sequence[float]
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Absolute errors of the forward and the central difference at ``x`` for every h in ``hs``.
+    """Absolute errors of the forward and the central difference at ``x`` for every h in ``hs`` (notebook 02).
 
     Returns two float64 arrays of the shape of ``hs``. An error of exactly 0 is
     possible (the central difference is exact on parabolas) and kept as 0.
@@ -455,14 +455,14 @@ def tangent_view(x: float, h: float) -> tuple[Figure, str]:
 
 
 def gradient_on_grid(f: Callable[[np.ndarray], float], X: np.ndarray, Y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """dlfs.numerical_gradient of ``f`` at every grid point; two arrays shaped like ``X``."""
+    """dlfs.numerical_gradient of ``f`` at every grid point; two float64 arrays shaped like ``X`` (notebook 03)."""
     points = np.stack([X.ravel(), Y.ravel()], axis=1).astype(np.float64)
     grads = np.array([numerical_gradient(f, p) for p in points])
     return grads[:, 0].reshape(X.shape), grads[:, 1].reshape(X.shape)
 
 
 def book_quiver_grid() -> tuple[np.ndarray, np.ndarray]:
-    """The book's quiver grid: x0 and x1 in np.arange(-2, 2.5, 0.25), 18 × 18 points."""
+    """The book's quiver grid: x0 and x1 in np.arange(-2, 2.5, 0.25), two (18, 18) arrays (notebook 03)."""
     x0 = np.arange(-2, 2.5, 0.25)
     x1 = np.arange(-2, 2.5, 0.25)
     return np.meshgrid(x0, x1)
@@ -696,6 +696,9 @@ def gradient_descent_view(lr: float, step_num: int, x0: float, x1: float) -> tup
     lr = float(lr)
     if not (np.isfinite(lr) and lr > 0):
         raise ValueError(f"the learning rate must be a positive number, got {lr}. Try lr = 0.1.")
+    if not np.hypot(x0, x1) <= DIVERGENCE_LIMIT:
+        raise ValueError(f"the start point ({x0}, {x1}) lies beyond |x| = {DIVERGENCE_LIMIT:g}, where a run counts "
+                         "as diverged; start closer to the minimum, e.g. at (-3, 4).")
     path = gradient_descent_path(function_2, [float(x0), float(x1)], lr=lr, step_num=step_num)
     with np.errstate(over="ignore", invalid="ignore"):
         norms = np.linalg.norm(path, axis=1)

@@ -266,6 +266,11 @@ def test_gradient_descent_view_rejects_bad_learning_rates(lr):
         plots.gradient_descent_view(lr, 20, -3.0, 4.0)
 
 
+def test_gradient_descent_view_rejects_a_start_beyond_the_divergence_limit():
+    with pytest.raises(ValueError, match="start point"):
+        plots.gradient_descent_view(0.1, 20, 2000.0, 0.0)
+
+
 def test_gradient_descent_view_rejects_negative_steps():
     with pytest.raises(ValueError, match="step_num"):
         plots.gradient_descent_view(0.1, -1, -3.0, 4.0)
