@@ -120,12 +120,15 @@ def jupyter_env(base: Path) -> dict[str, str]:
     return env
 
 
-def http_ok(url: str, timeout: float = 5) -> bool:
+def http_status(url: str, timeout: float = 5) -> int | None:
+    """HTTP status of a GET, or None when nothing answers."""
     try:
         with urllib.request.urlopen(url, timeout=timeout) as response:
-            return response.status == 200
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code
     except (urllib.error.URLError, OSError):
-        return False
+        return None
 
 
 def wait_for_server(proc: subprocess.Popen, url: str, log: Path, timeout: float) -> None:
@@ -134,7 +137,7 @@ def wait_for_server(proc: subprocess.Popen, url: str, log: Path, timeout: float)
         if proc.poll() is not None:
             raise AssertionError(f"JupyterLab exited with code {proc.returncode} before answering on {url}; "
                                  f"its log ({log}) ends with:\n{_tail(log)}")
-        if http_ok(url):
+        if http_status(url) == 200:
             return
         time.sleep(0.5)
     raise AssertionError(f"JupyterLab did not answer on {url} within {timeout} s; log ({log}):\n{_tail(log)}")
@@ -225,6 +228,30 @@ def jupyterlab(chromium_executable, tmp_path_factory) -> LabServer:
     after = _digests(NOTEBOOK_DIR)
     assert after == before, (f"the committed notebooks in {NOTEBOOK_DIR} changed during the browser tests: "
                              f"{sorted(k for k in set(before) | set(after) if before.get(k) != after.get(k))}")
+
+
+# Fixtures for tests that start servers themselves (test_make_lab.py).
+
+@pytest.fixture(scope="session")
+def repo() -> Path:
+    return REPO
+
+
+@pytest.fixture
+def isolated_jupyter_env():
+    """Function base -> environment whose Jupyter folders live under `base`."""
+    return jupyter_env
+
+
+@pytest.fixture
+def http_get():
+    return http_status
+
+
+@pytest.fixture
+def stop_group():
+    """Stop a process started with start_new_session=True together with its children."""
+    return lambda proc: stop_process(proc, group=True)
 
 
 # --------------------------------------------------------------------------- browser and pages

@@ -1,0 +1,81 @@
+"""`make lab`, the README's first command: it starts JupyterLab on notebooks/ and opens the index.
+
+The browser a learner would see is replaced by a script (the standard BROWSER variable,
+which Python's webbrowser module and therefore Jupyter honour) that only records the
+address JupyterLab asks it to open. No Chromium is needed for this test.
+"""
+
+from __future__ import annotations
+
+import html
+import os
+import re
+import shutil
+import socket
+import subprocess
+import time
+import urllib.parse
+from pathlib import Path
+
+import pytest
+
+START_TIMEOUT = 180  # s; `make lab` first checks the venv and the MNIST checksums
+
+
+def test_make_lab_starts_jupyterlab_on_the_notebooks(tmp_path, repo, isolated_jupyter_env, http_get, stop_group):
+    if shutil.which("make") is None:
+        pytest.skip("make is not on PATH (the README's commands need it: sudo apt-get install make)")
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    token = "t" + os.urandom(12).hex()
+    opened = tmp_path / "opened.txt"
+    recorder = tmp_path / "browser.sh"
+    recorder.write_text(f'#!/bin/sh\nprintf "%s\\n" "$1" >> "{opened}"\n')
+    recorder.chmod(0o755)
+    env = isolated_jupyter_env(tmp_path / "jupyter")
+    env["BROWSER"] = f"{recorder} %s"
+    lab_args = (f"--port={port} --ServerApp.port_retries=0 --ServerApp.ip=127.0.0.1 "
+                f"--IdentityProvider.token={token}")
+    log = tmp_path / "make-lab.log"
+    with open(log, "wb") as log_file:
+        # its own process group (session), so that make and the JupyterLab it starts stop together
+        proc = subprocess.Popen(["make", "lab", f"LAB_ARGS={lab_args}"], cwd=repo, env=env, stdout=log_file,
+                                stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + START_TIMEOUT
+        while http_get(f"{base}/api/status?token={token}") != 200:
+            assert proc.poll() is None, f"make lab exited with code {proc.returncode}:\n{_tail(log)}"
+            assert time.monotonic() < deadline, f"make lab did not answer on {base} within {START_TIMEOUT} s:\n{_tail(log)}"
+            time.sleep(0.5)
+
+        assert http_get(f"{base}/lab?token={token}") == 200, f"{base}/lab does not answer 200:\n{_tail(log)}"
+        status = http_get(f"{base}/api/contents/00_index.ipynb?content=0&token={token}")
+        assert status == 200, f"the server's root is not notebooks/ (00_index.ipynb: HTTP {status}):\n{_tail(log)}"
+
+        # What the learner's browser is sent to: the index notebook.
+        while not (opened.exists() and opened.read_text().strip()):
+            assert time.monotonic() < deadline, f"make lab never opened a browser:\n{_tail(log)}"
+            time.sleep(0.5)
+        url = _follow_redirect_file(opened.read_text().split()[0])
+        print(f"make lab answered on {base} and opened {urllib.parse.urlsplit(url).path}")
+        assert urllib.parse.urlsplit(url).path == "/lab/tree/00_index.ipynb", f"make lab opens {url}, not the index"
+        assert http_get(url) == 200, f"{url} does not answer 200"
+    finally:
+        stop_group(proc)
+    assert http_get(f"{base}/api/status?token={token}") is None, f"JupyterLab still answers on {base} after it was stopped"
+
+
+def _follow_redirect_file(address: str) -> str:
+    """JupyterLab opens a local HTML file that redirects to the real address; return that address."""
+    if not address.startswith("file:"):
+        return address
+    page = Path(urllib.parse.unquote(urllib.parse.urlsplit(address).path)).read_text()
+    match = re.search(r'http-equiv="refresh" content="\d+;url=([^"]+)"', page)
+    assert match, f"no redirect in the file JupyterLab opened ({address}):\n{page}"
+    return html.unescape(match.group(1))
+
+
+def _tail(path: Path, lines: int = 30) -> str:
+    return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
