@@ -338,7 +338,9 @@ def train(
         x_train = np.ascontiguousarray(x_train, dtype=dtype)
         if x_test is not None:
             x_test = np.ascontiguousarray(x_test, dtype=dtype)
-    numerical = getattr(net, "fast_numerical_gradient", None) or getattr(net, "numerical_gradient")
+    numerical = getattr(net, "fast_numerical_gradient", None) or getattr(net, "numerical_gradient", None)
+    if gradient == "numerical" and numerical is None:
+        raise TypeError(f"train: gradient='numerical' needs a net with a numerical_gradient(x, t) method; {net!r} has none.")
 
     history = TrainHistory(
         config={
@@ -346,8 +348,8 @@ def train(
             "batch_size": batch_size,
             "learning_rate": learning_rate,
             "gradient": gradient,
-            "gradient_method": "backprop" if gradient == "backprop" else numerical.__name__,
-            "seed": seed if isinstance(seed, (int, type(None))) else "Generator",
+            "gradient_method": "backprop" if gradient == "backprop" else getattr(numerical, "__name__", "numerical"),
+            "seed": int(seed) if isinstance(seed, (int, np.integer)) else (None if seed is None else "Generator"),
             "train_size": train_size,
             "test_size": 0 if x_test is None else int(x_test.shape[0]),
             "iter_per_epoch": iter_per_epoch,

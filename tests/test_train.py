@@ -385,3 +385,29 @@ def test_cli_float32_numerical_is_refused(fake_mnist, capsys):
 
     assert main(["train", "--gradient", "numerical", "--dtype", "float32", "--iters", "1", "--no-progress"]) == 2
     assert "float64" in capsys.readouterr().err
+
+
+def test_a_net_without_numerical_gradient_trains_by_backprop_but_not_numerically(data):
+    x, t, _, _ = data
+
+    class BackpropOnly:
+        """Duck-typed net: params, loss, gradient, accuracy; no numerical_gradient."""
+
+        def __init__(self):
+            self.inner = small_net()
+            self.params = self.inner.params
+            self.input_size, self.output_size = 20, 3
+
+        def loss(self, xb, tb):
+            return self.inner.loss(xb, tb)
+
+        def gradient(self, xb, tb):
+            return self.inner.gradient(xb, tb)
+
+        def accuracy(self, xb, tb):
+            return self.inner.accuracy(xb, tb)
+
+    h = train(BackpropOnly(), x, t, iters_num=5, batch_size=10, seed=np.int64(2), progress=False)
+    assert len(h.loss) == 5 and not h.config["fast"] and h.config["seed"] == 2
+    with pytest.raises(TypeError, match="needs a net with a numerical_gradient"):
+        train(BackpropOnly(), x, t, iters_num=1, gradient="numerical", progress=False)
