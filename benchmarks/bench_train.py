@@ -5,8 +5,10 @@ lr 0.1, 17 evaluations on all 60,000 + 10,000 images) from the same seed:
 
 * book  — benchmarks/book_loop.py: float64, net.gradient then a second forward pass
           net.loss for the loss curve, net.accuracy on one-hot labels (the book's script);
+* book1 — the same book loop with OPENBLAS_NUM_THREADS=1, to show how much of the gain is
+          only the thread count (dlfs trains with one BLAS thread by default);
 * dlfs  — python -m dlfs train --no-progress: float32, the loss from the gradient's own
-          forward pass, evaluation in chunks, inputs converted once.
+          forward pass, evaluation in chunks, inputs converted once, one BLAS thread.
 
 The CPU is shared, so the two alternate (book, dlfs, book, dlfs, ...) and the medians
 are compared. Wall time covers the whole process: interpreter start, imports, loading
@@ -31,10 +33,10 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 FINAL = re.compile(r"train acc (\d\.\d+), test acc (\d\.\d+)")
 
 
-def run(cmd: list[str]) -> tuple[float, float, float]:
+def run(cmd: list[str], env: dict[str, str]) -> tuple[float, float, float]:
     """Run one training process; return (wall seconds, train acc, test acc)."""
     start = time.perf_counter()
-    proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
+    proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, env={**os.environ, **env})
     wall = time.perf_counter() - start
     if proc.returncode != 0:
         raise SystemExit(f"{' '.join(cmd)} failed ({proc.returncode}):\n{proc.stderr}")
@@ -52,24 +54,29 @@ def main() -> int:
     args = ap.parse_args()
 
     py = sys.executable
+    book = [py, "benchmarks/book_loop.py", "--iters", str(args.iters), "--seed", str(args.seed)]
     commands = {
-        "book": [py, "benchmarks/book_loop.py", "--iters", str(args.iters), "--seed", str(args.seed)],
-        "dlfs": [py, "-m", "dlfs", "train", "--iters", str(args.iters), "--seed", str(args.seed), "--no-progress"],
+        "book": (book, {}),
+        "book1": (book, {"OPENBLAS_NUM_THREADS": "1"}),
+        "dlfs": ([py, "-m", "dlfs", "train", "--iters", str(args.iters), "--seed", str(args.seed), "--no-progress"], {}),
     }
     print(f"{os.cpu_count()} CPUs, load average before: {' '.join(f'{v:.2f}' for v in os.getloadavg())}")
     print(f"numpy BLAS threads: OPENBLAS_NUM_THREADS={os.environ.get('OPENBLAS_NUM_THREADS', 'unset')}")
     times: dict[str, list[float]] = {name: [] for name in commands}
     accs: dict[str, tuple[float, float]] = {}
     for r in range(1, args.rounds + 1):
-        for name, cmd in commands.items():
-            wall, train_acc, test_acc = run(cmd)
+        for name, (cmd, env) in commands.items():
+            wall, train_acc, test_acc = run(cmd, env)
             times[name].append(wall)
             accs[name] = (train_acc, test_acc)
-            print(f"round {r} {name}: {wall:6.1f} s   train acc {train_acc:.4f}, test acc {test_acc:.4f}", flush=True)
+            print(f"round {r} {name:5}: {wall:6.1f} s   train acc {train_acc:.4f}, test acc {test_acc:.4f}", flush=True)
     print(f"load average after: {' '.join(f'{v:.2f}' for v in os.getloadavg())}")
-    book, dlfs = statistics.median(times["book"]), statistics.median(times["dlfs"])
-    print(f"median book loop {book:.1f} s, median dlfs train {dlfs:.1f} s: dlfs is {book / dlfs:.2f}x faster")
-    print(f"final test acc: book {accs['book'][1]:.4f}, dlfs {accs['dlfs'][1]:.4f}")
+    med = {name: statistics.median(v) for name, v in times.items()}
+    print(f"median book loop {med['book']:.1f} s, book loop with 1 BLAS thread {med['book1']:.1f} s, "
+          f"dlfs train {med['dlfs']:.1f} s")
+    print(f"dlfs is {med['book'] / med['dlfs']:.2f}x faster than the book loop "
+          f"({med['book1'] / med['dlfs']:.2f}x faster than the book loop with 1 BLAS thread)")
+    print(f"final test acc: book {accs['book'][1]:.4f}, book1 {accs['book1'][1]:.4f}, dlfs {accs['dlfs'][1]:.4f}")
     if args.iters == 10_000 and accs["dlfs"][1] < 0.94:
         print("FAIL: dlfs test accuracy below 0.94", file=sys.stderr)
         return 1

@@ -26,6 +26,9 @@ Two differences from the book's script, both documented where they happen:
 from __future__ import annotations
 
 import argparse
+import contextlib
+import ctypes
+import functools
 import json
 import math
 import os
@@ -229,6 +232,56 @@ def _fast_accuracy(p: dict[str, np.ndarray], x: np.ndarray, labels: np.ndarray) 
     return correct / x.shape[0]
 
 
+@functools.lru_cache(maxsize=1)
+def _openblas_thread_controls():
+    """(set, get) ctypes functions of the OpenBLAS numpy loaded, or None where they cannot be found.
+
+    Looks through the shared libraries mapped into this process (Linux /proc/self/maps) for
+    OpenBLAS and its ``*set_num_threads*`` symbols, as threadpoolctl does, without the dependency.
+    """
+    try:
+        with open("/proc/self/maps", encoding="utf-8", errors="replace") as f:
+            paths = sorted({line.split()[-1] for line in f if "openblas" in line.lower() and ".so" in line})
+    except OSError:
+        return None
+    for path in paths:
+        try:
+            lib = ctypes.CDLL(path)
+        except OSError:
+            continue
+        for prefix, suffix in (("scipy_openblas", "64_"), ("scipy_openblas", ""), ("openblas", "64_"), ("openblas", "")):
+            setter = getattr(lib, f"{prefix}_set_num_threads{suffix}", None)
+            getter = getattr(lib, f"{prefix}_get_num_threads{suffix}", None)
+            if setter is not None and getter is not None:
+                setter.argtypes, setter.restype = [ctypes.c_int], None
+                getter.argtypes, getter.restype = [], ctypes.c_int
+                return setter, getter
+    return None
+
+
+@contextlib.contextmanager
+def blas_thread_limit(n: int | None):
+    """Run the block with ``n`` OpenBLAS threads, restoring the previous number afterwards.
+
+    ``None`` (or a BLAS other than OpenBLAS, or a platform without /proc) changes nothing.
+    Why this exists: TwoLayerNet's products are small (100×784 by 784×50), and with
+    several threads OpenBLAS spends more time waking and waiting for its threads than
+    computing; on a loaded machine one thread trained 2.5-6× faster here
+    (benchmarks/train.md). The arithmetic is the same either way.
+    """
+    controls = _openblas_thread_controls() if n is not None else None
+    if controls is None:
+        yield
+        return
+    setter, getter = controls
+    previous = getter()
+    setter(int(n))
+    try:
+        yield
+    finally:
+        setter(previous)
+
+
 def _is_fast_net(net) -> bool:
     return type(net) is TwoLayerNet
 
@@ -251,6 +304,7 @@ def train(
     progress: bool = True,
     fast: bool = True,
     diverge_factor: float | None = 1.5,
+    blas_threads: int | None = 1,
 ) -> TrainHistory:
     """Train ``net`` in place by mini-batch SGD, as the book's ``train_neuralnet.py``.
 
@@ -288,6 +342,10 @@ def train(
         iterations exceeds this multiple of the first iteration's loss. On MNIST
         learning rates up to 10 stay below 1.05× and lr=30 reaches 2.5×. None turns
         the check off (non-finite losses still stop the run).
+    blas_threads : int >= 1 or None, default 1
+        OpenBLAS threads during the run (restored afterwards). One thread is fastest for
+        matrices this small and is far more robust on a busy machine; None leaves numpy's
+        setting alone. See :func:`blas_thread_limit`.
 
     Returns
     -------
@@ -307,6 +365,8 @@ def train(
     learning_rate = _check_lr(learning_rate)
     if diverge_factor is not None and not (isinstance(diverge_factor, (int, float)) and diverge_factor > 1):
         raise ValueError(f"train: diverge_factor must be a number > 1 or None, got {diverge_factor!r}.")
+    if blas_threads is not None:
+        blas_threads = _whole(blas_threads, "blas_threads")
     if gradient not in GRADIENTS:
         raise ValueError(f"train: gradient must be 'backprop' or 'numerical', got {gradient!r}.")
     params = getattr(net, "params", None)
@@ -357,6 +417,7 @@ def train(
             "net": repr(net),
             "fast": use_fast,
             "diverge_factor": diverge_factor,
+            "blas_threads": blas_threads,
         }
     )
 
@@ -383,6 +444,8 @@ def train(
     next_eval_iter = 0
     loss_log = history.loss
     window_sum = 0.0  # running sum of the last DIVERGE_WINDOW losses
+    threads = contextlib.ExitStack()
+    threads.enter_context(blas_thread_limit(blas_threads))  # undone in the finally below
     start = time.perf_counter()
     try:
         for i in range(iters_num):
@@ -432,6 +495,7 @@ def train(
             if bar is not None:
                 bar.update(1)
     finally:
+        threads.close()
         if bar is not None:
             bar.close()
     history.elapsed = time.perf_counter() - start
@@ -513,6 +577,7 @@ def _run(args: argparse.Namespace) -> int:
             net, x_train, t_train, x_test, t_test,
             iters_num=args.iters, batch_size=args.batch_size, learning_rate=args.lr,
             gradient=args.gradient, seed=args.seed, progress=not args.no_progress,
+            blas_threads=args.blas_threads or None,
         )
     except TrainingDiverged as err:
         print(f"error: {err}", file=sys.stderr)
@@ -586,6 +651,10 @@ def add_train_command(subparsers) -> argparse.ArgumentParser:
     p.add_argument(
         "--dtype", choices=("float32", "float64"), default=None,
         help="parameter dtype (default float32 for backprop, float64 for numerical)",
+    )
+    p.add_argument(
+        "--blas-threads", type=int, default=1, metavar="N",
+        help="OpenBLAS threads while training (default 1, fastest for this small net; 0 = leave numpy's default)",
     )
     p.add_argument("--out", metavar="DIR", default=None, help="write history.json, loss.png and accuracy.png here")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")

@@ -411,3 +411,33 @@ def test_a_net_without_numerical_gradient_trains_by_backprop_but_not_numerically
     assert len(h.loss) == 5 and not h.config["fast"] and h.config["seed"] == 2
     with pytest.raises(TypeError, match="needs a net with a numerical_gradient"):
         train(BackpropOnly(), x, t, iters_num=1, gradient="numerical", progress=False)
+
+
+def test_blas_threads_are_limited_during_training_and_restored(data):
+    from dlfs.train import _openblas_thread_controls, blas_thread_limit
+
+    controls = _openblas_thread_controls()
+    if controls is None:
+        pytest.skip("numpy here does not use OpenBLAS; blas_thread_limit is a no-op")
+    setter, getter = controls
+    before = getter()
+    seen = []
+
+    class Spy(TwoLayerNet):
+        def loss_and_gradient(self, xb, tb):
+            seen.append(getter())
+            return super().loss_and_gradient(xb, tb)
+
+    x, t, _, _ = data
+    train(Spy(20, 4, 3, seed=0), x, t, iters_num=2, batch_size=5, progress=False, blas_threads=1)
+    assert seen == [1, 1] and getter() == before
+    with pytest.raises(RuntimeError):
+        with blas_thread_limit(1):
+            assert getter() == 1
+            raise RuntimeError("restored even on error")
+    assert getter() == before
+    seen.clear()
+    train(Spy(20, 4, 3, seed=0), x, t, iters_num=1, batch_size=5, progress=False, blas_threads=None)
+    assert seen == [before]
+    with pytest.raises(ValueError, match="blas_threads must be at least 1"):
+        train(Spy(20, 4, 3, seed=0), x, t, progress=False, blas_threads=0)
