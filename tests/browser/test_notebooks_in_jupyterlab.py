@@ -31,6 +31,8 @@ def test_notebook_runs_clean_in_jupyterlab(notebook_name, executed_notebook, art
     committed, rendered = notebook.committed_widget_views(), notebook.rendered_widget_views()
     if rendered < committed:
         problems.append(f"the committed notebook shows {committed} widget(s); JupyterLab rendered only {rendered}")
+    if problems and notebook.console:
+        problems.append("the browser console said:\n  " + "\n  ".join(notebook.console[-15:]))
     assert not problems, notebook.where("after Run All in JupyterLab:\n- " + "\n- ".join(problems))
 
     if name not in SLIDER_TESTED:
@@ -44,6 +46,7 @@ def _number(readout: str) -> float:
         raise AssertionError(f"slider readout {readout!r} is not a number") from None
 
 
+@pytest.mark.notebook("04_gradient_descent.ipynb")
 def test_gradient_descent_learning_rate_slider(executed_notebook):
     """Notebook 04: drag the learning rate, move it with the keyboard, push it to divergence."""
     notebook = executed_notebook("04_gradient_descent.ipynb")
@@ -73,6 +76,7 @@ def test_gradient_descent_learning_rate_slider(executed_notebook):
     explorer.screenshot("04_gradient_descent-lr-diverged")
 
 
+@pytest.mark.notebook("01_loss_functions.ipynb")
 def test_loss_functions_probability_slider(executed_notebook):
     """Notebook 01: the losses follow the probability of the correct class, by mouse and keyboard."""
     notebook = executed_notebook("01_loss_functions.ipynb")
@@ -95,6 +99,7 @@ def test_loss_functions_probability_slider(executed_notebook):
     assert keyed[1].startswith(f"p = {p2}:"), notebook.where(f"the text does not follow the slider (p = {p2}): {keyed[1]!r}")
 
 
+@pytest.mark.notebook("02_numerical_differentiation.ipynb")
 def test_numerical_differentiation_step_slider(executed_notebook):
     """Notebook 02: a tiny step h makes x + h == x, and the explorer says so."""
     notebook = executed_notebook("02_numerical_differentiation.ipynb")
