@@ -326,12 +326,13 @@ class Explorer:
         for _ in range(times):
             handle.press(key)
 
-    def wait_for_redraw(self, before: tuple[str, str], what: str) -> tuple[str, str]:
-        """Wait until both the picture and the text differ from `before` and the kernel is idle again."""
+    def wait_for_redraw(self, before: tuple[str, str], what: str, text: bool = True) -> tuple[str, str]:
+        """Wait until the picture (and, if `text`, the printed text) differ from `before` and the kernel is idle."""
         deadline = time.monotonic() + REDRAW_TIMEOUT
         while True:
             now = self.state()
-            if now[0] and now[0] != before[0] and now[1] and now[1] != before[1] and self.notebook.kernel_idle():
+            text_changed = not text or (now[1] and now[1] != before[1])
+            if now[0] and now[0] != before[0] and text_changed and self.notebook.kernel_idle():
                 time.sleep(0.5)  # a later callback (one per key press) may still replace it
                 settled = self.state()
                 if settled == now and self.notebook.kernel_idle():

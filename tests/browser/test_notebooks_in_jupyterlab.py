@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 
 # Notebooks whose page stays open after the Run All test, for a slider test below.
-SLIDER_TESTED = {"01_loss_functions.ipynb", "02_numerical_differentiation.ipynb", "04_gradient_descent.ipynb"}
+SLIDER_TESTED = {"01_loss_functions.ipynb", "02_numerical_differentiation.ipynb", "04_gradient_descent.ipynb",
+                 "05_simple_net.ipynb"}
 
 
 def test_notebook_runs_clean_in_jupyterlab(notebook_name, executed_notebook, artifacts):
@@ -119,3 +120,24 @@ def test_numerical_differentiation_step_slider(executed_notebook):
     keyed = explorer.wait_for_redraw(tiny, "pressing ArrowRight 30 times on the step slider")
     assert re.search(r"h = 1\.0e-05", keyed[1]), notebook.where(f"30 × ArrowRight from 1e-20 should give h = 1e-5: {keyed[1]!r}")
     assert "x + h == x" not in keyed[1], notebook.where(f"h = 1e-5 should not fail: {keyed[1]!r}")
+
+
+@pytest.mark.notebook("05_simple_net.ipynb")
+def test_simple_net_learning_rate_slider(executed_notebook):
+    """Notebook 05: the learning-rate slider redraws SimpleNet's descent (a picture, no printed text)."""
+    notebook = executed_notebook("05_simple_net.ipynb")
+    explorer = notebook.explorer("learning rate")
+    start = explorer.state()
+    assert start[0].startswith("data:image/png"), notebook.where("the explorer shows no PNG picture after Run All")
+    lr0 = _number(explorer.readout("learning rate"))
+
+    explorer.drag("learning rate", 0.25)  # log scale 1e-3 … 100
+    dragged = explorer.wait_for_redraw(start, "dragging the learning-rate slider with the mouse", text=False)
+    lr1 = _number(explorer.readout("learning rate"))
+    assert lr1 < lr0, notebook.where(f"dragging to a quarter of the track should lower the learning rate: {lr0} -> {lr1}")
+    explorer.screenshot("05_simple_net-lr-dragged")
+
+    explorer.press("learning rate", "ArrowRight", 2)
+    explorer.wait_for_redraw(dragged, "pressing ArrowRight twice on the learning-rate slider", text=False)
+    lr2 = _number(explorer.readout("learning rate"))
+    assert lr2 > lr1, notebook.where(f"ArrowRight should raise the learning rate: {lr1} -> {lr2}")
