@@ -636,6 +636,9 @@ def _notebook_runs(request, jupyterlab, browser):
     to them: the whole tier stays within its five minutes. Each test then only waits
     for its own notebook.
     """
+    ARTIFACTS.mkdir(exist_ok=True)
+    for old in ARTIFACTS.glob("*.png"):  # the folder shows this run only
+        old.unlink()
     pages: dict[str, NotebookPage] = {}
     # Later chapters train on MNIST and take longest: start them first.
     names = sorted(_needed_notebooks(request.session), reverse=True)

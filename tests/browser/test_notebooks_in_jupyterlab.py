@@ -8,6 +8,7 @@ FAILED-<test>.png when a test fails.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -33,7 +34,9 @@ def test_notebook_runs_clean_in_jupyterlab(notebook_name, executed_notebook, art
     if rendered < committed:
         problems.append(f"the committed notebook shows {committed} widget(s); JupyterLab rendered only {rendered}")
     if problems and notebook.console:
-        problems.append("the browser console said:\n  " + "\n  ".join(notebook.console[-15:]))
+        counts = Counter(notebook.console)
+        problems.append("the browser console said:\n  " + "\n  ".join(
+            f"{message}" + (f" (×{n})" if n > 1 else "") for message, n in list(counts.items())[-15:]))
     assert not problems, notebook.where("after Run All in JupyterLab:\n- " + "\n- ".join(problems))
 
     if name not in SLIDER_TESTED:
