@@ -23,7 +23,8 @@ def test_notebook_runs_clean_in_jupyterlab(notebook_name, executed_notebook, art
     name = notebook_name
     notebook = executed_notebook(name)
     shot = notebook.screenshot(artifacts / f"{Path(name).stem}.png")
-    print(f"{name}: Run All took {notebook.result.seconds:.1f} s; screenshot {shot}")
+    took = "?" if notebook.result.seconds is None else f"{notebook.result.seconds:.1f}"
+    print(f"{name}: Run All took {took} s; screenshot {shot}")
     for note in notebook.notes:
         print(f"{name}: note: {note}")
 
