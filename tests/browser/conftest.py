@@ -6,9 +6,11 @@ moved with the keyboard. nbval (the other tier) runs the same notebooks in a bar
 kernel and cannot see whether a widget renders.
 
 One JupyterLab server and one Chromium serve the whole session. The server runs on a
-temporary COPY of notebooks/ (running cells marks a notebook dirty and JupyterLab
-autosaves; the committed notebooks must never change), with its own config, runtime,
-settings and workspace folders, and is stopped by its PID at the end.
+temporary stand-in for the checkout whose notebooks/ is a COPY (running cells marks a
+notebook dirty and JupyterLab autosaves; the committed notebooks must never change), with
+its own config, runtime, settings and workspace folders, and is stopped by its PID at the
+end. All notebooks the session needs are opened and started first (longest first), so
+that they run side by side; each test then waits for its own.
 
 Without Chromium (or Playwright) these tests skip with a hint; with
 DLFS_REQUIRE_BROWSER=1 (set by .ci/run) they fail instead.
@@ -25,7 +27,6 @@ import signal
 import socket
 import subprocess
 import sys
-import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -54,7 +55,7 @@ CHROMIUM_ARGS = [
 VIEWPORT = {"width": 1400, "height": 1000}
 SERVER_START_TIMEOUT = 120  # s; the machine is shared, JupyterLab takes ~15 s when it is busy
 PAGE_TIMEOUT = 120  # s; loading JupyterLab and starting a kernel
-RUN_ALL_TIMEOUT = 300  # s; the slowest notebook trains for about a minute
+RUN_ALL_TIMEOUT = 300  # s; the MNIST notebooks take 1.5 min alone, ~3 min side by side on a busy machine
 REDRAW_TIMEOUT = 60  # s; one slider callback
 INTERACTION_TIMEOUT = 30  # s; finding and clicking an element of a page that has loaded
 
