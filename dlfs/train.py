@@ -421,7 +421,16 @@ def train(
         }
     )
 
+    # The whole-data-set products of an evaluation (60,000×784 by 784×50) are big enough for
+    # several BLAS threads to pay off, unlike the mini-batch ones: evaluate with numpy's own setting.
+    controls = _openblas_thread_controls() if blas_threads is not None else None
+    eval_threads = controls[1]() if controls is not None else None
+
     def evaluate(i: int) -> None:
+        with blas_thread_limit(eval_threads):
+            _evaluate(i)
+
+    def _evaluate(i: int) -> None:
         history.epoch_iters.append(i)
         if use_fast:
             history.train_acc.append(_fast_accuracy(params, x_train, t_train))
