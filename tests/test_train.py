@@ -368,7 +368,7 @@ def test_cli_reports_divergence_and_exits_non_zero(fake_mnist, tmp_path, capsys)
         (["--lr", "nan"], "must be a finite number > 0"),
         (["--gradient", "adam"], "invalid choice"),
         (["--dtype", "float16"], "invalid choice"),
-        (["--seed", "-1"], "must be 0 or more"),
+        (["--seed", "-1"], "must be at least 0"),
     ],
 )
 def test_cli_rejects_bad_arguments(args, message, capsys):
