@@ -26,6 +26,9 @@ from .train import TrainHistory, TrainingDiverged, train
 FACE = "white"
 
 
+#: Widget style that shows a slider's whole description ("learning rate", not "learning r…").
+_FULL_LABEL = {"description_width": "initial"}
+
 def _figure(ax, figsize) -> tuple[Figure, Any]:
     if ax is None:
         fig, ax = plt.subplots(figsize=figsize, facecolor=FACE)
@@ -290,11 +293,11 @@ def training_explorer(x_train, t_train, x_test, t_test, iters_num: int = 500, se
     from IPython.display import display
 
     lr = widgets.FloatLogSlider(value=0.1, base=10, min=-3, max=1.5, step=0.25, description="learning rate",
-                                continuous_update=False, readout_format=".3g")
+                                continuous_update=False, readout_format=".3g", style=_FULL_LABEL)
     batch = widgets.SelectionSlider(options=[1, 10, 32, 100, 300, 1000], value=100, description="batch size",
-                                    continuous_update=False)
+                                    continuous_update=False, style=_FULL_LABEL)
     hidden = widgets.SelectionSlider(options=[2, 5, 10, 20, 50, 100, 200], value=50, description="hidden units",
-                                     continuous_update=False)
+                                     continuous_update=False, style=_FULL_LABEL)
 
     def show(learning_rate, batch_size, hidden_size):
         fig, _, _ = draw_training_run(x_train, t_train, x_test, t_test, learning_rate, batch_size, hidden_size,
@@ -396,7 +399,7 @@ def simple_net_lr_explorer(W, x, t, step_num: int = 300):
     from IPython.display import display
 
     lr = widgets.FloatLogSlider(value=0.1, base=10, min=-3, max=2, step=0.25, description="learning rate",
-                                continuous_update=False, readout_format=".3g")
+                                continuous_update=False, readout_format=".3g", style=_FULL_LABEL)
 
     def show(learning_rate):
         fig, _ = draw_simple_net_descent(W, x, t, learning_rate, step_num)
