@@ -33,14 +33,15 @@ import json
 import math
 import os
 import sys
-import tempfile
 import time
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike
 
+from .datasets import _write_atomically
 from .functions import CROSS_ENTROPY_DELTA, _label_targets
 from .nets import TwoLayerNet
 
@@ -117,7 +118,7 @@ class TrainHistory:
         data = asdict(self)
         text = json.dumps(data, indent=1)
         if path is not None:
-            _atomic_write(path, text.encode())
+            _write_atomically(Path(path), lambda f: f.write(text.encode()))
         return text
 
     @classmethod
@@ -514,29 +515,8 @@ def train(
 # ---------------------------------------------------------------------------
 # command line
 # ---------------------------------------------------------------------------
-def _atomic_write(path: str | os.PathLike, data: bytes) -> None:
-    """Write to a temporary file in the same directory, then rename: never half a file."""
-    path = os.fspath(path)
-    fd, tmp = tempfile.mkstemp(dir=os.path.dirname(os.path.abspath(path)), prefix=".tmp-", suffix=os.path.basename(path))
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; give the file the usual permissions
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
-
-
-def _save_figure(fig, path: str) -> None:
-    import io
-
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=100, facecolor="white")
-    _atomic_write(path, buf.getvalue())
+def _save_figure(fig, path: str | os.PathLike) -> None:
+    _write_atomically(Path(path), lambda f: fig.savefig(f, format="png", dpi=100, facecolor="white"))
 
 
 def write_outputs(history: TrainHistory, out_dir: str | os.PathLike) -> list[str]:
