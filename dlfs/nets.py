@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import ArrayLike
 
-from .functions import _label_targets, cross_entropy_error, sigmoid, sigmoid_grad, softmax
+from .functions import CROSS_ENTROPY_DELTA, _label_targets, cross_entropy_error, sigmoid, sigmoid_grad, softmax
 from .gradient import numerical_gradient
 
 
@@ -211,7 +211,7 @@ class TwoLayerNet:
         z1 = sigmoid(a1)
         y = softmax(z1 @ p["W2"] + p["b2"])
         rows = np.arange(n)
-        loss = float(-np.sum(np.log(y[rows, labels] + 1e-7)) / n)
+        loss = float(-np.sum(np.log(y[rows, labels] + CROSS_ENTROPY_DELTA)) / n)
         # d(loss)/d(a2) for softmax + cross entropy is (y - onehot) / n
         dy = y.copy()
         dy[rows, labels] -= 1
