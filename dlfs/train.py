@@ -428,19 +428,16 @@ def train(
     eval_threads = controls[1]() if controls is not None else None
 
     def evaluate(i: int) -> None:
-        with blas_thread_limit(eval_threads):
-            _evaluate(i)
-
-    def _evaluate(i: int) -> None:
         history.epoch_iters.append(i)
-        if use_fast:
-            history.train_acc.append(_fast_accuracy(params, x_train, t_train))
-            if x_test is not None:
-                history.test_acc.append(_fast_accuracy(params, x_test, t_test))
-        else:
-            history.train_acc.append(float(net.accuracy(x_train, t_train)))
-            if x_test is not None:
-                history.test_acc.append(float(net.accuracy(x_test, t_test)))
+        with blas_thread_limit(eval_threads):
+            if use_fast:
+                history.train_acc.append(_fast_accuracy(params, x_train, t_train))
+                if x_test is not None:
+                    history.test_acc.append(_fast_accuracy(params, x_test, t_test))
+            else:
+                history.train_acc.append(float(net.accuracy(x_train, t_train)))
+                if x_test is not None:
+                    history.test_acc.append(float(net.accuracy(x_test, t_test)))
 
     bar = None
     if progress:
