@@ -11,7 +11,7 @@ Taught in notebooks/05_simple_net.ipynb and notebooks/06_two_layer_net_mnist.ipy
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -23,11 +23,11 @@ from .gradient import numerical_gradient
 from .nets import SimpleNet, TwoLayerNet
 from .train import TrainHistory, TrainingDiverged, train
 
+if TYPE_CHECKING:  # widgets imports ipywidgets, which only the explorers need
+    from .widgets import Explorer
+
 FACE = "white"
 
-
-#: Widget style that shows a slider's whole description ("learning rate", not "learning r…").
-_FULL_LABEL = {"description_width": "initial"}
 
 def _figure(ax, figsize) -> tuple[Figure, Any]:
     if ax is None:
@@ -287,27 +287,30 @@ def draw_training_run(
     return fig, history, summary
 
 
-def training_explorer(x_train, t_train, x_test, t_test, iters_num: int = 500, seed: int = 0):
-    """Sliders for learning rate, batch size and hidden size; each change retrains a short run."""
+def training_explorer(x_train, t_train, x_test, t_test, iters_num: int = 500, seed: int = 0) -> "Explorer":
+    """Sliders for learning rate, batch size and hidden size; each change retrains a short run.
+
+    Feeds :func:`draw_training_run` through :class:`dlfs.widgets.Explorer`.
+    """
     import ipywidgets as widgets
-    from IPython.display import display
 
-    lr = widgets.FloatLogSlider(value=0.1, base=10, min=-3, max=1.5, step=0.25, description="learning rate",
-                                continuous_update=False, readout_format=".3g", style=_FULL_LABEL)
-    batch = widgets.SelectionSlider(options=[1, 10, 32, 100, 300, 1000], value=100, description="batch size",
-                                    continuous_update=False, style=_FULL_LABEL)
-    hidden = widgets.SelectionSlider(options=[2, 5, 10, 20, 50, 100, 200], value=50, description="hidden units",
-                                     continuous_update=False, style=_FULL_LABEL)
+    from .widgets import _STYLE, Explorer
 
-    def show(learning_rate, batch_size, hidden_size):
-        fig, _, _ = draw_training_run(x_train, t_train, x_test, t_test, learning_rate, batch_size, hidden_size,
-                                      iters_num=iters_num, seed=seed)
-        display(fig)
-        plt.close(fig)  # displayed once; closing keeps inline backends from drawing it twice
+    def view(learning_rate, batch_size, hidden_size):
+        fig, _, summary = draw_training_run(x_train, t_train, x_test, t_test, learning_rate, batch_size,
+                                            hidden_size, iters_num=iters_num, seed=seed)
+        return fig, summary
 
-    out = widgets.interactive_output(show, {"learning_rate": lr, "batch_size": batch, "hidden_size": hidden})
-    return widgets.VBox([widgets.HBox([lr, batch, hidden]), out])
-
+    controls = {
+        "learning_rate": widgets.FloatLogSlider(value=0.1, base=10, min=-3, max=1.5, step=0.25,
+                                                description="learning rate", continuous_update=False,
+                                                readout_format=".3g", style=_STYLE),
+        "batch_size": widgets.SelectionSlider(options=[1, 10, 32, 100, 300, 1000], value=100,
+                                              description="batch size", continuous_update=False, style=_STYLE),
+        "hidden_size": widgets.SelectionSlider(options=[2, 5, 10, 20, 50, 100, 200], value=50,
+                                               description="hidden units", continuous_update=False, style=_STYLE),
+    }
+    return Explorer(view, controls, [["learning_rate", "batch_size", "hidden_size"]], dpi=100)
 
 # ---------------------------------------------------------------------------
 # SimpleNet by gradient descent (notebook 05)
@@ -393,19 +396,13 @@ def draw_simple_net_descent(W, x, t, learning_rate: float = 0.1, step_num: int =
     return fig, summary
 
 
-def simple_net_lr_explorer(W, x, t, step_num: int = 300):
-    """A learning-rate slider retracing :func:`plot_simple_net_descent`."""
+def simple_net_lr_explorer(W, x, t, step_num: int = 300) -> "Explorer":
+    """A learning-rate slider retracing :func:`draw_simple_net_descent` (through :class:`dlfs.widgets.Explorer`)."""
     import ipywidgets as widgets
-    from IPython.display import display
+
+    from .widgets import _STYLE, Explorer
 
     lr = widgets.FloatLogSlider(value=0.1, base=10, min=-3, max=2, step=0.25, description="learning rate",
-                                continuous_update=False, readout_format=".3g", style=_FULL_LABEL)
-
-    def show(learning_rate):
-        fig, _ = draw_simple_net_descent(W, x, t, learning_rate, step_num)
-        display(fig)
-        plt.close(fig)
-
-    out = widgets.interactive_output(show, {"learning_rate": lr})
-    return widgets.VBox([lr, out])
-
+                                continuous_update=False, readout_format=".3g", style=_STYLE)
+    return Explorer(lambda learning_rate: draw_simple_net_descent(W, x, t, learning_rate, step_num),
+                    {"learning_rate": lr}, [["learning_rate"]], dpi=100)

@@ -1,4 +1,4 @@
-"""The slider explorers of notebooks 01, 02 and 04.
+"""The slider explorers of notebooks 01, 02 and 04 (and the Explorer that notebooks 05 and 06 use too).
 
 Each ``*_explorer()`` returns an :class:`Explorer` (an ``ipywidgets.VBox``): display
 it as a cell's value. Moving a slider and releasing it (``continuous_update=False``,
@@ -18,6 +18,7 @@ import io
 from typing import Callable
 
 import ipywidgets as widgets
+import matplotlib.pyplot as plt
 from IPython.display import Image, display
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
@@ -50,7 +51,8 @@ class Explorer(widgets.VBox):
         self.output = widgets.Output()
         self._view = view
         self._dpi = dpi
-        boxes = [widgets.HBox([controls[name] for name in row]) for row in rows]
+        # a row of one control is the control itself; longer rows sit side by side
+        boxes = [controls[row[0]] if len(row) == 1 else widgets.HBox([controls[name] for name in row]) for row in rows]
         super().__init__(children=[*boxes, self.output])
         for control in controls.values():
             control.observe(self.redraw, names="value")
@@ -61,6 +63,9 @@ class Explorer(widgets.VBox):
         values = {name: control.value for name, control in self.controls.items()}
         try:
             fig, text = self._view(**values)
+            # a view that drew with pyplot would leave its figure registered there, and the
+            # inline backend would show it again after the next cell runs
+            plt.close(fig)
             png = _png(fig, self._dpi)
         except Exception as error:  # an observer's exception would vanish into the log; show it instead
             fig, png = None, None
