@@ -5,14 +5,26 @@ Every name a reader of the book types is importable from here::
     from dlfs import softmax, cross_entropy_error, numerical_gradient, TwoLayerNet, load_mnist
 
 The notebooks in ``notebooks/`` teach each of them; every docstring names its notebook.
+How the modules depend on each other (each only on those above it)::
+
+    checks, files                  argument checks, atomic writes
+    functions                      activations and losses
+    gradient, examples             numerical differentiation, gradient descent, example functions
+    fast_gradient, nets            the networks and their kernels
+    train, blas, datasets          mini-batch SGD, MNIST
+    plots.*, widgets               the figures and slider explorers of the notebooks
+    cli                            python -m dlfs
 """
 
+from importlib.metadata import PackageNotFoundError, version
+
+from .datasets import load_mnist
 from .functions import cross_entropy_error, sigmoid, sigmoid_grad, softmax, sum_squares_error
 from .gradient import gradient_descent, gradient_descent_path, numerical_diff, numerical_gradient
 from .nets import SimpleNet, TwoLayerNet
-from .datasets import load_mnist
+
 # the module dlfs.train stays reachable as such (its function is dlfs.train.train)
-from .train import TrainHistory, TrainingDiverged
+from .train import TrainHistory, TrainingDiverged, TrainingStalled
 
 __all__ = [
     "sigmoid",
@@ -29,5 +41,10 @@ __all__ = [
     "load_mnist",
     "TrainHistory",
     "TrainingDiverged",
+    "TrainingStalled",
 ]
-__version__ = "0.1.0"
+
+try:  # one source of the version: pyproject.toml, as installed
+    __version__ = version("dlfs")
+except PackageNotFoundError:  # running from a checkout that was never installed
+    __version__ = "0+unknown"

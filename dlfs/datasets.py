@@ -18,7 +18,6 @@ provenance and licence of the data and how to place the files by hand.
 
 from __future__ import annotations
 
-import argparse
 import gzip
 import hashlib
 import os
@@ -30,9 +29,11 @@ import tempfile
 import zipfile
 import zlib
 from pathlib import Path
-from typing import Callable, Iterable, Mapping
+from typing import Iterable, Mapping
 
 import numpy as np
+
+from .files import write_atomically
 
 __all__ = [
     "load_mnist",
@@ -287,27 +288,10 @@ def _read_cache(path: Path, digests: Mapping[str, str] | None) -> dict[str, np.n
     return arrays
 
 
-def _write_atomically(path: Path, write: Callable[[object], None]) -> None:
-    """Write ``path`` through a temporary file in the same directory, renamed into place
-    only once complete; on any failure (or Ctrl-C) the temporary file is removed."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            write(f)
-            f.flush()
-            os.fsync(f.fileno())
-        os.chmod(tmp, 0o644)  # mkstemp makes it 0600; the cache is not secret
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def _write_cache(path: Path, arrays: Mapping[str, np.ndarray]) -> None:
     # Uncompressed: MNIST compresses to a fifth, but inflating it costs more than the
     # load-time budget (see benchmarks/load_mnist.md); 55 MB on disk is fine.
-    _write_atomically(path, lambda f: np.savez(f, **{key: np.ascontiguousarray(arrays[key]) for key in KEYS}))
+    write_atomically(path, lambda f: np.savez(f, **{key: np.ascontiguousarray(arrays[key]) for key in KEYS}))
 
 
 # -- sources --------------------------------------------------------------------------------
@@ -691,31 +675,3 @@ def load_mnist(
         t = _one_hot(t) if one_hot_label else np.array(t)
         result.append((x, t))
     return result[0], result[1]
-
-
-# -- command line ---------------------------------------------------------------------------
-
-
-def add_fetch_command(subparsers: argparse._SubParsersAction) -> None:
-    """Register ``fetch-mnist`` on the ``python -m dlfs`` command line."""
-    parser = subparsers.add_parser(
-        "fetch-mnist",
-        help="download and verify MNIST (or check the cached copy)",
-        description="Make sure a verified copy of MNIST is cached and print where it is. "
-        "Fast when the cache is already there: it only checks its SHA-256 digests.",
-    )
-    parser.add_argument("--data-dir", type=Path, default=None,
-                        help="where to cache it (default: $DLFS_DATA_DIR, else data/ of the checkout, else ~/.cache/dlfs)")
-    parser.add_argument("--force", action="store_true", help="fetch again even if the cache verifies")
-    parser.add_argument("-q", "--quiet", action="store_true", help="print only the cache path, or the error")
-    parser.set_defaults(func=_fetch_command)
-
-
-def _fetch_command(args: argparse.Namespace) -> int:
-    try:
-        path = fetch_mnist(args.data_dir, force=args.force, verbose=not args.quiet)
-    except MNISTError as e:
-        print(e, file=sys.stderr)
-        return 1
-    print(path if args.quiet else f"MNIST verified (SHA-256 of all four arrays): {path}")
-    return 0

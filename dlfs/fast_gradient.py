@@ -47,15 +47,10 @@ benchmarks/fast_gradient.md.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import numpy as np
-from numpy.typing import ArrayLike
 
+from .checks import positive_number, whole_number
 from .functions import CROSS_ENTROPY_DELTA, sigmoid, softmax
-
-if TYPE_CHECKING:  # imported for the annotation only; nets.py imports this module
-    from .nets import TwoLayerNet
 
 #: The book's step for the central difference.
 H = 1e-4
@@ -263,15 +258,16 @@ def _second_layer(z1: np.ndarray, labels: np.ndarray, p: np.ndarray, c: np.ndarr
 
 
 def fast_numerical_gradient(
-    net: "TwoLayerNet",
-    x: ArrayLike,
-    t: ArrayLike,
+    params: dict[str, np.ndarray],
+    x: np.ndarray,
+    labels: np.ndarray,
     h: float = H,
     chunk: int = DEFAULT_CHUNK,
     series: bool = True,
 ) -> dict[str, np.ndarray]:
-    """The book's central-difference gradient of ``net.loss(x, t)``, without the loop.
+    """The book's central-difference gradient of TwoLayerNet's loss, without the loop.
 
+    Call it as ``net.fast_numerical_gradient(x, t)``, which checks ``x`` and ``t`` first.
     Returns the same numbers as ``net.numerical_gradient(x, t)`` — for every parameter
     θ_i, (L(θ + h·e_i) − L(θ − h·e_i)) / 2h — but evaluates only the per-sample losses
     a nudge can change (see the module docstring), hundreds of times faster for
@@ -279,10 +275,10 @@ def fast_numerical_gradient(
 
     Parameters
     ----------
-    net : TwoLayerNet with float64 parameters
-        Read only; its parameters are never modified (the loop nudges them in place).
-    x : array_like, shape (N, input_size) or (input_size,), float
-    t : array_like, integer labels (N,) or one-hot rows (N, output_size)
+    params : dict with 'W1', 'b1', 'W2', 'b2', float64 (a TwoLayerNet's ``params``)
+        Read only; never modified (the loop nudges them in place).
+    x : ndarray, shape (N, input_size), real and finite (already checked by the net)
+    labels : ndarray of int, shape (N,), values 0..output_size-1 (already checked)
     h : float, default 1e-4
         The central difference's step, as in the book.
     chunk : int, default 2048
@@ -295,7 +291,7 @@ def fast_numerical_gradient(
 
     Returns
     -------
-    dict with 'W1', 'b1', 'W2', 'b2': float64 arrays shaped like ``net.params``.
+    dict with 'W1', 'b1', 'W2', 'b2': float64 arrays shaped like ``params``.
 
     Raises
     ------
@@ -303,12 +299,9 @@ def fast_numerical_gradient(
         If the net's parameters are not float64: the central difference with h = 1e-4
         keeps only about 3 digits in float32, and the loop it reproduces is float64.
     ValueError
-        Bad shapes or labels (the same checks as every TwoLayerNet method), a step ``h``
-        that is not a positive finite number, or a ``chunk`` that is not a positive integer.
+        A step ``h`` that is not a positive finite number, or a ``chunk`` that is not a
+        positive integer.
     """
-    x = net._inputs(x)
-    labels = net._labels(x, t, "fast_numerical_gradient")
-    params = net.params
     for key in ("W1", "b1", "W2", "b2"):
         if params[key].dtype != np.float64:
             raise TypeError(
@@ -316,14 +309,9 @@ def fast_numerical_gradient(
                 f"params['{key}'] is {params[key].dtype}. Build the net with dtype=np.float64 "
                 "(float32 keeps only about 3 significant digits of a difference with h = 1e-4)."
             )
-    if not (isinstance(h, (float, int, np.floating, np.integer)) and not isinstance(h, bool) and np.isfinite(h) and h > 0):
-        raise ValueError(f"fast_numerical_gradient: h must be a positive finite number such as 1e-4, got {h!r}.")
-    if isinstance(chunk, bool) or not isinstance(chunk, (int, np.integer)) or chunk <= 0:
-        raise ValueError(f"fast_numerical_gradient: chunk must be a positive whole number of rows, got {chunk!r}.")
-    h = float(h)
+    h = positive_number(h, "h", where="fast_numerical_gradient", hint="The book uses h = 1e-4.")
+    chunk = whole_number(chunk, "chunk (rows evaluated at once)", minimum=1, where="fast_numerical_gradient")
     x = np.asarray(x, dtype=np.float64).reshape(len(labels), -1)
-    if not np.all(np.isfinite(x)):
-        raise ValueError("fast_numerical_gradient: x contains NaN or infinity. Check the input data.")
 
     n = len(labels)
 

@@ -9,29 +9,61 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import ArrayLike
 
+from .checks import as_labels
+
 #: The book's guard against log(0) in cross_entropy_error.
 CROSS_ENTROPY_DELTA = 1e-7
 
 
+def _real_array(x: ArrayLike, where: str) -> np.ndarray:
+    """``x`` as a float array (integers and bools become float64); refuses what has no real value."""
+    x = np.asarray(x)
+    if np.issubdtype(x.dtype, np.complexfloating):
+        raise TypeError(f"{where}: got complex numbers (dtype {x.dtype}); pass real numbers, e.g. x.real.")
+    if not (np.issubdtype(x.dtype, np.number) or x.dtype == bool):
+        raise TypeError(f"{where}: needs numbers, got dtype {x.dtype}. Pass a numeric array, e.g. np.array([...], dtype=float).")
+    if not np.issubdtype(x.dtype, np.floating):
+        x = x.astype(np.float64)
+    return x
+
+
+def sigmoid_inplace(a: np.ndarray) -> np.ndarray:
+    """The sigmoid formula 1 / (1 + exp(-a)), computed in place in the float array ``a``; returns ``a``.
+
+    No checks: this is the step that :func:`sigmoid` and the networks' forward passes
+    share. For a < -709 (float64; -88 in float32) exp(-a) overflows to inf and
+    1 / inf = 0 is the right limit, so that overflow warning is silenced.
+    """
+    with np.errstate(over="ignore"):
+        np.negative(a, out=a)
+        np.exp(a, out=a)
+    a += 1
+    np.reciprocal(a, out=a)
+    return a
+
+
 def sigmoid(x: ArrayLike) -> np.ndarray:
-    """Logistic function 1 / (1 + exp(-x)), element-wise.
+    """Logistic function 1 / (1 + exp(-x)), element-wise (시그모이드 함수).
 
     Parameters
     ----------
-    x : array_like, any shape, float
+    x : array_like, any shape, real numbers (integers become float64)
 
     Returns
     -------
-    ndarray, same shape as ``x``, values in [0, 1].
+    ndarray, same shape as ``x``, float, values in [0, 1]. ``x`` is not modified.
 
-    Written so that no ``exp`` overflows (the book's ``1 / (1 + np.exp(-x))`` warns
-    for x < -709): for negative x it uses the equal form exp(x) / (1 + exp(x)).
+    Raises
+    ------
+    TypeError
+        Complex or non-numeric input.
+    ValueError
+        NaN in ``x`` (it has no sigmoid; the book's code would pass it on silently).
     """
-    x = np.asarray(x)
-    if not np.issubdtype(x.dtype, np.floating):
-        x = x.astype(np.float64)
-    e = np.exp(-np.abs(x))
-    return np.where(x >= 0, 1.0 / (1.0 + e), e / (1.0 + e)).astype(x.dtype, copy=False)
+    x = _real_array(x, "sigmoid")
+    if np.isnan(x).any():
+        raise ValueError("sigmoid: the input contains NaN; find where it came from (np.isnan(x).any()).")
+    return sigmoid_inplace(np.array(x, copy=True))
 
 
 def sigmoid_grad(x: ArrayLike) -> np.ndarray:
@@ -44,29 +76,47 @@ def sigmoid_grad(x: ArrayLike) -> np.ndarray:
     return (1.0 - s) * s
 
 
+def softmax_inplace(a: np.ndarray) -> np.ndarray:
+    """The softmax formula exp(a) / sum(exp(a)) along the last axis, in place in ``a``; returns ``a``.
+
+    No checks: the step that :func:`softmax` and the networks' forward passes share.
+    The row maximum is subtracted first. That changes nothing mathematically
+    (softmax(a + c) = softmax(a)) but keeps ``exp`` from overflowing.
+    """
+    a -= a.max(axis=-1, keepdims=True)
+    np.exp(a, out=a)
+    a /= a.sum(axis=-1, keepdims=True)
+    return a
+
+
 def softmax(x: ArrayLike) -> np.ndarray:
-    """Softmax along the last axis: exp(x) / sum(exp(x)).
+    """Softmax along the last axis: exp(x) / sum(exp(x)) (소프트맥스 함수).
 
     Parameters
     ----------
-    x : array_like, shape (C,) or (N, C) (any leading shape works), float
+    x : array_like, shape (C,) or (N, C) (any leading shape works), real numbers
         Scores ("logits") of C classes, one row per sample.
 
     Returns
     -------
-    ndarray, same shape as ``x``; every row is non-negative and sums to 1.
+    ndarray, same shape as ``x``; every row is non-negative and sums to 1. Overflow-safe:
+    logits like [1010, 1000, 990] work. ``x`` is not modified.
 
-    The row maximum is subtracted first. That changes nothing mathematically
-    (softmax(x + c) = softmax(x)) but keeps ``exp`` from overflowing: logits like
-    [1010, 1000, 990] work.
+    Raises
+    ------
+    TypeError
+        Complex or non-numeric input.
+    ValueError
+        A scalar or an empty last axis (no classes), or NaN/inf among the scores.
     """
-    x = np.asarray(x)
-    if not np.issubdtype(x.dtype, np.floating):
-        x = x.astype(np.float64)
+    x = _real_array(x, "softmax")
     if x.ndim == 0:
         raise ValueError("softmax needs at least one score; got a scalar. Pass an array of shape (C,) or (N, C).")
-    e = np.exp(x - x.max(axis=-1, keepdims=True))
-    return e / e.sum(axis=-1, keepdims=True)
+    if x.shape[-1] == 0:
+        raise ValueError(f"softmax needs at least one class; got shape {x.shape}.")
+    if not np.isfinite(x).all():
+        raise ValueError("softmax: the scores contain NaN or inf; find where they came from (np.isfinite(x).all()).")
+    return softmax_inplace(np.array(x, copy=True))
 
 
 def sum_squares_error(y: ArrayLike, t: ArrayLike) -> float:
@@ -100,43 +150,14 @@ def sum_squares_error(y: ArrayLike, t: ArrayLike) -> float:
     return float(0.5 * np.sum((y - t) ** 2))
 
 
-def _label_targets(t: np.ndarray, n_rows: int, n_classes: int, where: str) -> np.ndarray:
-    """Return integer class labels of shape (n_rows,), from labels or one-hot rows."""
-    if t.ndim == 2 and t.shape[1] == n_classes and t.shape[0] == n_rows:
-        if not np.all((t == 0) | (t == 1)) or not np.all(t.sum(axis=1) == 1):
-            raise ValueError(
-                f"{where}: 2-D targets must be one-hot rows (a single 1 and zeros). "
-                "Pass integer labels of shape (N,) or one-hot rows of shape (N, classes)."
-            )
-        return t.argmax(axis=1)
-    if t.ndim == 2:
-        raise ValueError(
-            f"{where}: one-hot targets of shape {t.shape} do not match predictions with "
-            f"{n_rows} rows of {n_classes} classes. Pass targets of shape ({n_rows}, {n_classes}) or labels of shape ({n_rows},)."
-        )
-    if t.ndim != 1:
-        raise ValueError(
-            f"{where}: targets must be labels of shape (N,) or one-hot rows of shape (N, classes); got shape {t.shape}."
-        )
-    if t.shape[0] != n_rows:
-        raise ValueError(
-            f"{where}: {n_rows} predictions but {t.shape[0]} targets. Pass exactly one target per prediction row."
-        )
-    if t.dtype == bool or not (np.issubdtype(t.dtype, np.integer) or np.issubdtype(t.dtype, np.floating)):
-        raise TypeError(f"{where}: labels must be integers 0..{n_classes - 1}, got dtype {t.dtype}.")
-    if np.issubdtype(t.dtype, np.floating):
-        if not np.all(np.isfinite(t)) or not np.all(t == np.round(t)):
-            raise TypeError(
-                f"{where}: labels must be whole numbers 0..{n_classes - 1}, got non-integer values "
-                f"such as {t[t != np.round(t)][:1]}. Pass integer class labels (t.astype(int)) or one-hot rows."
-            )
-    if t.size and (t.min() < 0 or t.max() >= n_classes):
-        bad = t[(t < 0) | (t >= n_classes)][0]
-        raise ValueError(
-            f"{where}: label {bad} is outside 0..{n_classes - 1} for {n_classes} classes "
-            "(numpy would silently wrap a negative label to the last class). Pass labels in 0..classes-1."
-        )
-    return t.astype(np.intp)
+def mean_cross_entropy(y: np.ndarray, labels: np.ndarray) -> float:
+    """The cross entropy formula -(1/N) Σ_n log(y[n, t_n] + 1e-7), without checks.
+
+    ``y`` (N, C) holds probabilities and ``labels`` (N,) integer classes; this is the step
+    that :func:`cross_entropy_error` and the networks share.
+    """
+    n = y.shape[0]
+    return float(-np.sum(np.log(y[np.arange(n), labels] + CROSS_ENTROPY_DELTA)) / n)
 
 
 def cross_entropy_error(y: ArrayLike, t: ArrayLike) -> float:
@@ -174,6 +195,5 @@ def cross_entropy_error(y: ArrayLike, t: ArrayLike) -> float:
         t = t.reshape(1, -1) if t.ndim == 1 and t.size == y.shape[1] and t.size > 1 else t.reshape(-1)
     if y.ndim != 2:
         raise ValueError(f"cross_entropy_error: predictions must have shape (C,) or (N, C), got {y.shape}.")
-    labels = _label_targets(t, y.shape[0], y.shape[1], "cross_entropy_error")
-    n = y.shape[0]
-    return float(-np.sum(np.log(y[np.arange(n), labels] + CROSS_ENTROPY_DELTA)) / n)
+    labels = as_labels(t, y.shape[0], y.shape[1], "cross_entropy_error")
+    return mean_cross_entropy(y, labels)

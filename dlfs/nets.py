@@ -8,9 +8,14 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import ArrayLike
 
-from .functions import CROSS_ENTROPY_DELTA, _label_targets, cross_entropy_error, sigmoid, sigmoid_grad, softmax
+from .checks import as_labels, positive_number, whole_number
+from .fast_gradient import fast_numerical_gradient
+from .functions import cross_entropy_error, mean_cross_entropy, sigmoid_inplace, softmax, softmax_inplace
 from .gradient import numerical_gradient
 
+#: Rows per chunk when TwoLayerNet scores a whole data set: 10,000×50 hidden
+#: activations stay small enough for the CPU caches and memory of a laptop.
+EVAL_CHUNK = 10_000
 
 
 class SimpleNet:
@@ -56,20 +61,71 @@ class SimpleNet:
         return cross_entropy_error(softmax(z), t)
 
 
-def _positive_size(value, name: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value <= 0:
-        raise ValueError(f"TwoLayerNet: {name} must be a positive whole number of units, got {value!r}.")
-    return int(value)
+# -- the TwoLayerNet kernels --------------------------------------------------------------
+#
+# One forward and one backward pass of TwoLayerNet, without checks. TwoLayerNet's methods
+# check their inputs and then call these; the training loop (dlfs.train) checks its data
+# once and calls them every iteration. The book-style version, one readable line per step,
+# is written out in notebooks/06_two_layer_net_mnist.ipynb.
+
+
+def two_layer_scores(params: dict[str, np.ndarray], x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Forward pass up to the class scores: returns ``(z1, a2)``.
+
+    ``z1 = sigmoid(x @ W1 + b1)`` (N, hidden) and ``a2 = z1 @ W2 + b2`` (N, output).
+    Both are new arrays; ``x`` (N, input) and ``params`` are only read.
+    """
+    z1 = x @ params["W1"]
+    z1 += params["b1"]
+    sigmoid_inplace(z1)  # a1 -> z1 in place
+    a2 = z1 @ params["W2"]
+    a2 += params["b2"]
+    return z1, a2
+
+
+def two_layer_loss_and_gradient(
+    params: dict[str, np.ndarray], x: np.ndarray, labels: np.ndarray
+) -> tuple[float, dict[str, np.ndarray]]:
+    """Mean cross entropy and its backprop gradient, from one forward and one backward pass.
+
+    ``x`` (N, input) should have the parameters' dtype; ``labels`` (N,) integer classes.
+    Returns ``(loss, grads)`` with grads shaped like ``params``.
+    """
+    n = x.shape[0]
+    z1, y = two_layer_scores(params, x)
+    softmax_inplace(y)  # a2 -> y in place
+    loss = mean_cross_entropy(y, labels)
+    dy = y  # reuse: d(loss)/d(a2) for softmax + cross entropy is (y - onehot) / n
+    dy[np.arange(n), labels] -= 1
+    dy /= n
+    da1 = dy @ params["W2"].T
+    da1 *= z1 * (1 - z1)  # sigmoid'(a1), from the sigmoid's output z1
+    grads = {"W1": x.T @ da1, "b1": da1.sum(axis=0), "W2": z1.T @ dy, "b2": dy.sum(axis=0)}
+    return loss, grads
+
+
+def two_layer_correct(params: dict[str, np.ndarray], x: np.ndarray, labels: np.ndarray, chunk: int = EVAL_CHUNK) -> int:
+    """How many rows of ``x`` the net classifies as ``labels``, scored ``chunk`` rows at a time.
+
+    softmax is monotonic, so the most probable class is the one with the largest score
+    ``a2``: the softmax is skipped.
+    """
+    correct = 0
+    dtype = params["W1"].dtype
+    for start in range(0, x.shape[0], chunk):
+        _, a2 = two_layer_scores(params, x[start : start + chunk].astype(dtype, copy=False))
+        correct += int(np.count_nonzero(a2.argmax(axis=1) == labels[start : start + chunk]))
+    return correct
 
 
 class TwoLayerNet:
-    """Input → affine → sigmoid → affine → softmax, with the book's interface.
+    """Input → affine → sigmoid → affine → softmax, with the book's interface (2층 신경망).
 
     Parameters
     ----------
     input_size, hidden_size, output_size : int > 0
         Layer widths; the book's MNIST net is 784-50-10.
-    weight_init_std : float, default 0.01
+    weight_init_std : float > 0, default 0.01
         Standard deviation of the normal draw of W1 and W2; biases start at zero.
     seed : int, numpy Generator or None
         Seeds the weight draw, so two nets built with the same seed are identical.
@@ -84,6 +140,7 @@ class TwoLayerNet:
 
     Every method takes ``x`` of shape (N, input_size) (or one sample of shape
     (input_size,)) and targets ``t`` as integer labels (N,) or one-hot rows (N, output_size).
+    Taught in notebooks/06_two_layer_net_mnist.ipynb, which writes the class out line by line.
     """
 
     def __init__(
@@ -95,17 +152,26 @@ class TwoLayerNet:
         seed: int | np.random.Generator | None = None,
         dtype: type = np.float64,
     ) -> None:
-        self.input_size = _positive_size(input_size, "input_size")
-        self.hidden_size = _positive_size(hidden_size, "hidden_size")
-        self.output_size = _positive_size(output_size, "output_size")
+        self.input_size = whole_number(input_size, "input_size", minimum=1, where="TwoLayerNet")
+        self.hidden_size = whole_number(hidden_size, "hidden_size", minimum=1, where="TwoLayerNet")
+        self.output_size = whole_number(output_size, "output_size", minimum=1, where="TwoLayerNet")
+        std = positive_number(weight_init_std, "weight_init_std", where="TwoLayerNet", hint="The book uses 0.01.")
         dtype = np.dtype(dtype)
-        if not np.issubdtype(dtype, np.floating):
-            raise TypeError(f"TwoLayerNet: dtype must be a float type such as np.float64, got {dtype}.")
+        if not np.issubdtype(dtype, np.floating) or dtype.itemsize < 4:
+            raise TypeError(f"TwoLayerNet: dtype must be np.float32 or np.float64, got {dtype}.")
         rng = np.random.default_rng(seed)
+        with np.errstate(over="ignore"):  # an overflow is reported below, with its cause
+            W1 = (std * rng.standard_normal((self.input_size, self.hidden_size))).astype(dtype)
+            W2 = (std * rng.standard_normal((self.hidden_size, self.output_size))).astype(dtype)
+        if not (np.isfinite(W1).all() and np.isfinite(W2).all()):
+            raise ValueError(
+                f"TwoLayerNet: weight_init_std={weight_init_std!r} makes weights that overflow {dtype}. "
+                "Use a small standard deviation; the book uses 0.01."
+            )
         self.params = {
-            "W1": (weight_init_std * rng.standard_normal((self.input_size, self.hidden_size))).astype(dtype),
+            "W1": W1,
             "b1": np.zeros(self.hidden_size, dtype=dtype),
-            "W2": (weight_init_std * rng.standard_normal((self.hidden_size, self.output_size))).astype(dtype),
+            "W2": W2,
             "b2": np.zeros(self.output_size, dtype=dtype),
         }
 
@@ -113,49 +179,61 @@ class TwoLayerNet:
         return f"TwoLayerNet({self.input_size}-{self.hidden_size}-{self.output_size}, {self.params['W1'].dtype})"
 
     # -- input checks ---------------------------------------------------------
-    def _inputs(self, x: ArrayLike) -> np.ndarray:
+    def check_inputs(self, x: ArrayLike) -> np.ndarray:
+        """``x`` as an array of shape (N, input_size) (one sample becomes N = 1), checked.
+
+        Raises ValueError for a wrong width or NaN/inf values, TypeError for values
+        that are not real numbers.
+        """
         x = np.asarray(x)
         if x.ndim not in (1, 2) or x.shape[-1] != self.input_size:
             raise ValueError(
                 f"TwoLayerNet expects inputs of width {self.input_size} (shape (N, {self.input_size})), "
                 f"got shape {x.shape}. Flatten images first, e.g. load_mnist(flatten=True) or x.reshape(len(x), -1)."
             )
-        return x
+        if x.dtype == bool or not np.issubdtype(x.dtype, np.number) or np.issubdtype(x.dtype, np.complexfloating):
+            raise TypeError(f"TwoLayerNet: inputs must be real numbers, got dtype {x.dtype}.")
+        if np.issubdtype(x.dtype, np.floating) and not np.isfinite(x).all():
+            raise ValueError("TwoLayerNet: the inputs contain NaN or inf; clean them first (np.isfinite(x).all()).")
+        return x.reshape(-1, self.input_size)
 
-    def _labels(self, x: np.ndarray, t: ArrayLike, where: str) -> np.ndarray:
+    def check_targets(self, x: np.ndarray, t: ArrayLike, where: str) -> np.ndarray:
+        """Integer labels (N,) for the N rows of the checked ``x``, from labels or one-hot rows."""
         t = np.asarray(t)
-        n = 1 if x.ndim == 1 else x.shape[0]
-        if x.ndim == 1 and t.ndim <= 1 and t.size in (1, self.output_size):
+        n = x.shape[0]
+        if n == 1 and t.ndim <= 1 and t.size in (1, self.output_size):
             t = t.reshape(1, -1) if t.size == self.output_size and self.output_size > 1 else t.reshape(1)
         rows = t.shape[0] if t.ndim else 1
         if rows != n:
-            raise ValueError(
-                f"TwoLayerNet.{where}: {n} inputs but {rows} targets. Pass exactly one target per input row."
-            )
-        return _label_targets(t, n, self.output_size, f"TwoLayerNet.{where}")
+            raise ValueError(f"TwoLayerNet.{where}: {n} inputs but {rows} targets. Pass exactly one target per input row.")
+        if n == 0:
+            raise ValueError(f"TwoLayerNet.{where}: the batch is empty; pass at least one input row.")
+        return as_labels(t, n, self.output_size, f"TwoLayerNet.{where}")
+
+    def _dtype_inputs(self, x: np.ndarray) -> np.ndarray:
+        return np.ascontiguousarray(x, dtype=self.params["W1"].dtype)
 
     # -- the book's methods ---------------------------------------------------
     def predict(self, x: ArrayLike) -> np.ndarray:
         """Class probabilities: shape (N, output_size), or (output_size,) for one sample."""
-        x = self._inputs(x)
-        p = self.params
-        a1 = x @ p["W1"] + p["b1"]
-        z1 = sigmoid(a1)
-        a2 = z1 @ p["W2"] + p["b2"]
-        return softmax(a2)
+        x_in = np.asarray(x)
+        x = self.check_inputs(x)
+        _, a2 = two_layer_scores(self.params, self._dtype_inputs(x))
+        y = softmax_inplace(a2)
+        return y.reshape(self.output_size) if x_in.ndim == 1 else y
 
     def loss(self, x: ArrayLike, t: ArrayLike) -> float:
-        """Mean cross entropy of ``predict(x)`` against ``t``."""
-        x = self._inputs(x)
-        labels = self._labels(x, t, "loss")
-        return cross_entropy_error(self.predict(x).reshape(len(labels), -1), labels)
+        """Mean cross entropy of ``predict(x)`` against ``t`` (the book's delta 1e-7 included)."""
+        x = self.check_inputs(x)
+        labels = self.check_targets(x, t, "loss")
+        _, a2 = two_layer_scores(self.params, self._dtype_inputs(x))
+        return mean_cross_entropy(softmax_inplace(a2), labels)
 
     def accuracy(self, x: ArrayLike, t: ArrayLike) -> float:
         """Fraction of rows whose most probable class is the target class, a float in [0, 1]."""
-        x = self._inputs(x)
-        labels = self._labels(x, t, "accuracy")
-        predicted = self.predict(x).reshape(len(labels), -1).argmax(axis=1)
-        return float(np.mean(predicted == labels))
+        x = self.check_inputs(x)
+        labels = self.check_targets(x, t, "accuracy")
+        return two_layer_correct(self.params, x, labels) / len(labels)
 
     def numerical_gradient(self, x: ArrayLike, t: ArrayLike) -> dict[str, np.ndarray]:
         """The book's gradient: a central difference for every single parameter.
@@ -163,32 +241,34 @@ class TwoLayerNet:
         Slow on purpose (2 forward passes per parameter: 79,520 for 784-50-10); see
         notebook 07 for an exact shortcut. Needs a float64 net for meaningful digits.
         """
-        x = self._inputs(x)
-        labels = self._labels(x, t, "numerical_gradient")
+        x = self.check_inputs(x)
+        labels = self.check_targets(x, t, "numerical_gradient")
 
         def loss_w(_):  # ignores its argument: the parameter array itself is nudged in place
             return self.loss(x, labels)
 
         return {key: numerical_gradient(loss_w, self.params[key]) for key in ("W1", "b1", "W2", "b2")}
 
-    def fast_numerical_gradient(self, x: ArrayLike, t: ArrayLike) -> dict[str, np.ndarray]:
+    def fast_numerical_gradient(
+        self, x: ArrayLike, t: ArrayLike, *, h: float = 1e-4, chunk: int | None = None, series: bool = True
+    ) -> dict[str, np.ndarray]:
         """The same central differences as :meth:`numerical_gradient`, hundreds of times faster.
 
         Every entry is (L(θ + h·e_i) − L(θ − h·e_i)) / 2h with h = 1e-4, in float64, but
         only the per-sample losses a nudge can change are evaluated (a W1 nudge touches
         one hidden unit and only samples whose pixel is not zero). Agrees with the loop
-        within 1e-9; see dlfs.fast_gradient and notebook 07_fast_numerical_gradient.ipynb.
+        within 1e-9; see :func:`dlfs.fast_gradient.fast_numerical_gradient` (``h``,
+        ``chunk`` and ``series`` are passed on) and notebooks/07_fast_numerical_gradient.ipynb.
 
         Returns
         -------
         dict with 'W1', 'b1', 'W2', 'b2': float64 arrays shaped like ``params``.
         Raises TypeError for a float32 net.
         """
-        from .fast_gradient import fast_numerical_gradient  # here, so fast_gradient may import nets
-
-        x = self._inputs(x)
-        labels = self._labels(x, t, "fast_numerical_gradient")
-        return fast_numerical_gradient(self, x, labels)
+        x = self.check_inputs(x)
+        labels = self.check_targets(x, t, "fast_numerical_gradient")
+        options = {"h": h, "series": series} if chunk is None else {"h": h, "series": series, "chunk": chunk}
+        return fast_numerical_gradient(self.params, x, labels, **options)
 
     def gradient(self, x: ArrayLike, t: ArrayLike) -> dict[str, np.ndarray]:
         """The same gradient by backpropagation (chapter 5), in one forward and one backward pass."""
@@ -200,27 +280,8 @@ class TwoLayerNet:
         Returns
         -------
         (float, dict): the loss at the current parameters, and 'W1', 'b1', 'W2', 'b2'
-        gradients shaped like ``params``.
+        gradients shaped like ``params``, in the parameters' dtype.
         """
-        x = self._inputs(x)
-        labels = self._labels(x, t, "gradient")
-        x = x.reshape(len(labels), -1)
-        p = self.params
-        n = x.shape[0]
-        a1 = x @ p["W1"] + p["b1"]
-        z1 = sigmoid(a1)
-        y = softmax(z1 @ p["W2"] + p["b2"])
-        rows = np.arange(n)
-        loss = float(-np.sum(np.log(y[rows, labels] + CROSS_ENTROPY_DELTA)) / n)
-        # d(loss)/d(a2) for softmax + cross entropy is (y - onehot) / n
-        dy = y.copy()
-        dy[rows, labels] -= 1
-        dy /= n
-        da1 = (dy @ p["W2"].T) * sigmoid_grad(a1)
-        grads = {
-            "W1": x.T @ da1,
-            "b1": da1.sum(axis=0),
-            "W2": z1.T @ dy,
-            "b2": dy.sum(axis=0),
-        }
-        return loss, {k: g.astype(p[k].dtype, copy=False) for k, g in grads.items()}
+        x = self.check_inputs(x)
+        labels = self.check_targets(x, t, "gradient")
+        return two_layer_loss_and_gradient(self.params, self._dtype_inputs(x), labels)

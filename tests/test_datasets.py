@@ -22,7 +22,7 @@ import numpy as np
 import pytest
 
 from dlfs import datasets as ds
-from dlfs.__main__ import main
+from dlfs.cli import main
 
 # -- tiny MNIST-shaped data ---------------------------------------------------------------
 

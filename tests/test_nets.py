@@ -143,7 +143,15 @@ def test_label_out_of_range_in_net():
         net.accuracy(x, t)
 
 
-@pytest.mark.parametrize("sizes", [(0, 5, 3), (4, -1, 3), (4, 5, 0), (4, 2.5, 3)])
-def test_non_positive_layer_size(sizes):
-    with pytest.raises(ValueError, match="positive whole number"):
+@pytest.mark.parametrize(
+    "sizes, error, message",
+    [
+        ((0, 5, 3), ValueError, "input_size must be at least 1, got 0"),
+        ((4, -1, 3), ValueError, "hidden_size must be at least 1, got -1"),
+        ((4, 5, 0), ValueError, "output_size must be at least 1, got 0"),
+        ((4, 2.5, 3), TypeError, r"hidden_size must be a whole number \(an int\), got 2.5"),
+    ],
+)
+def test_non_positive_layer_size(sizes, error, message):
+    with pytest.raises(error, match=message):
         TwoLayerNet(*sizes)

@@ -10,9 +10,9 @@ import re
 import numpy as np
 import pytest
 
-from dlfs import TrainHistory, TrainingDiverged, TwoLayerNet
-from dlfs import train as train_module
-from dlfs.train import DIVERGE_WINDOW, _fast_accuracy, _fast_loss_and_gradient, train
+from dlfs import TrainHistory, TrainingDiverged, TwoLayerNet, sigmoid, softmax
+from dlfs.nets import two_layer_correct, two_layer_loss_and_gradient
+from dlfs.train import DIVERGE_WINDOW, TrainingStalled, train
 
 
 def blobs(n=600, d=20, c=3, seed=1, spread=1.0):
@@ -37,25 +37,41 @@ def small_net(dtype=np.float64, seed=0, d=20, h=10, c=3):
 # ---------------------------------------------------------------------------
 # the lean path is the same SGD on the same network
 # ---------------------------------------------------------------------------
-def test_fast_loss_and_gradient_equals_the_nets_own(data):
+def book_loss_and_gradient(params, x, t):
+    """TwoLayerNet's forward and backward pass written plainly, one line per step, as the book does."""
+    a1 = x @ params["W1"] + params["b1"]
+    z1 = sigmoid(a1)
+    y = softmax(z1 @ params["W2"] + params["b2"])
+    n = x.shape[0]
+    loss = -np.sum(np.log(y[np.arange(n), t] + 1e-7)) / n
+    dy = (y - np.eye(y.shape[1])[t]) / n
+    da1 = (dy @ params["W2"].T) * (1 - z1) * z1
+    return loss, {"W1": x.T @ da1, "b1": da1.sum(axis=0), "W2": z1.T @ dy, "b2": dy.sum(axis=0)}
+
+
+def test_the_kernel_is_the_books_forward_and_backward_pass(data):
     x, t, _, _ = data
     net = small_net()
     xb = x[:50].astype(np.float64)
-    loss, grads = net.loss_and_gradient(xb, t[:50])
     params = {k: v.copy() for k, v in net.params.items()}
-    fast_loss, fast_grads = _fast_loss_and_gradient(params, xb, t[:50].astype(np.intp))
-    assert math.isclose(fast_loss, loss, rel_tol=1e-12)
+    loss, grads = two_layer_loss_and_gradient(params, xb, t[:50].astype(np.intp))
+    book_loss, book_grads = book_loss_and_gradient(net.params, xb, t[:50])
+    assert math.isclose(loss, book_loss, rel_tol=1e-12)
     for key in ("W1", "b1", "W2", "b2"):
-        np.testing.assert_allclose(fast_grads[key], grads[key], rtol=1e-10, atol=1e-14)
-        np.testing.assert_array_equal(params[key], net.params[key])  # the fast path does not touch params
+        np.testing.assert_allclose(grads[key], book_grads[key], rtol=1e-10, atol=1e-14)
+        np.testing.assert_array_equal(params[key], net.params[key])  # the kernel does not touch params
+    # and the net's own method is the kernel after its checks
+    method_loss, method_grads = net.loss_and_gradient(xb, t[:50])
+    assert method_loss == loss and all(np.array_equal(method_grads[k], grads[k]) for k in grads)
 
 
-def test_fast_accuracy_equals_net_accuracy_across_chunks(data, monkeypatch):
+def test_kernel_accuracy_equals_net_accuracy_across_chunks(data):
     x, t, _, _ = data
     net = small_net()
     train(net, x, t, iters_num=30, batch_size=20, progress=False)
-    monkeypatch.setattr(train_module, "EVAL_CHUNK", 7)  # many chunks, last one ragged
-    assert _fast_accuracy(net.params, x.astype(np.float64), t) == net.accuracy(x, t)
+    expected = float(np.mean(net.predict(x).argmax(axis=1) == t))
+    assert two_layer_correct(net.params, x.astype(np.float64), t, chunk=7) / len(t) == expected  # many chunks, last ragged
+    assert net.accuracy(x, t) == expected
 
 
 def test_fast_and_reference_loops_agree_in_float64(data):
@@ -121,16 +137,16 @@ def test_evaluates_once_per_epoch_like_the_book(data):
     x, t, xt, tt = data  # 600 training rows
     h = train(small_net(), x, t, xt, tt, iters_num=20, batch_size=100, progress=False)
     assert h.config["iter_per_epoch"] == 6
-    assert h.epoch_iters == [0, 6, 12, 18]  # the book's `i % iter_per_epoch == 0`
-    assert len(h.loss) == 20 and len(h.train_acc) == len(h.test_acc) == 4
+    assert h.epoch_iters == [0, 6, 12, 18, 19]  # the book's `i % iter_per_epoch == 0`, then the last update
+    assert len(h.loss) == 20 and len(h.train_acc) == len(h.test_acc) == 5
 
 
-def test_mnist_schedule_gives_17_evaluations():
+def test_mnist_schedule_gives_the_books_17_evaluations_and_one_of_the_final_net():
     # 600 rows with batch 1 has iter_per_epoch 600, as MNIST's 60,000 with batch 100
     x, t = blobs(600, d=4)
     h = train(TwoLayerNet(4, 3, 3, seed=0), x, t, iters_num=10_000, batch_size=1, learning_rate=0.01,
               progress=False)
-    assert len(h.epoch_iters) == 17 and h.epoch_iters[-1] == 9600
+    assert len(h.epoch_iters) == 18 and h.epoch_iters[-2:] == [9600, 9999]
 
 
 def test_fractional_epochs_evaluate_at_the_first_iteration_past_each_epoch():
@@ -309,84 +325,6 @@ def test_bad_data_is_named(data):
         train(object(), x, t, progress=False)
 
 
-# ---------------------------------------------------------------------------
-# python -m dlfs train
-# ---------------------------------------------------------------------------
-@pytest.fixture
-def fake_mnist(monkeypatch):
-    """Replace MNIST by 784-wide blobs with 10 classes, so the CLI test needs no download."""
-    x, t = blobs(1200, d=784, c=10, seed=2, spread=2.0)
-    x = np.clip(x / 8 + 0.5, 0, 1).astype(np.float32)
-    monkeypatch.setattr(train_module, "_load_data", lambda: ((x[:1000], t[:1000]), (x[1000:], t[1000:])))
-
-
-def test_cli_trains_prints_the_final_line_and_writes_outputs(fake_mnist, tmp_path, capsys):
-    from dlfs.__main__ import main
-
-    out = tmp_path / "run"
-    code = main(["train", "--iters", "25", "--batch-size", "50", "--lr", "0.5", "--hidden", "8",
-                 "--seed", "1", "--no-progress", "--out", str(out)])
-    captured = capsys.readouterr()
-    assert code == 0
-    assert re.fullmatch(r"train acc \d\.\d{4}, test acc \d\.\d{4}\n", captured.out)
-    assert "784-8-10 (float32)" in captured.err
-    assert sorted(p.name for p in out.iterdir()) == ["accuracy.png", "history.json", "loss.png"]
-    for name in ("accuracy.png", "loss.png"):
-        assert (out / name).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
-    h = TrainHistory.from_json(out / "history.json")
-    assert len(h.loss) == 25 and h.config["batch_size"] == 50 and h.config["dtype"] == "float32"
-    assert h.epoch_iters == [0, 20]
-    assert captured.out.strip() == f"train acc {h.train_acc[-1]:.4f}, test acc {h.test_acc[-1]:.4f}"
-
-
-def test_cli_numerical_defaults_to_float64(fake_mnist, capsys, monkeypatch):
-    from dlfs.__main__ import main
-
-    # the exact numerical gradient of 784-2-10 is quick enough for 2 iterations of batch 2
-    assert main(["train", "--iters", "2", "--batch-size", "2", "--hidden", "2", "--gradient", "numerical",
-                 "--no-progress"]) == 0
-    assert "(float64), numerical gradient" in capsys.readouterr().err
-
-
-def test_cli_reports_divergence_and_exits_non_zero(fake_mnist, tmp_path, capsys):
-    from dlfs.__main__ import main
-
-    code = main(["train", "--iters", "3000", "--lr", "1000", "--no-progress", "--out", str(tmp_path)])
-    err = capsys.readouterr().err
-    assert code == 1
-    assert re.search(r"error: training diverged at iteration \d+", err)
-    partial = TrainHistory.from_json(tmp_path / "history.json")
-    assert 0 < len(partial.loss) < 3000
-
-
-@pytest.mark.parametrize(
-    "args, message",
-    [
-        (["--iters", "0"], "must be at least 1"),
-        (["--batch-size", "-5"], "must be at least 1"),
-        (["--lr", "0"], "must be a finite number > 0"),
-        (["--lr", "nan"], "must be a finite number > 0"),
-        (["--gradient", "adam"], "invalid choice"),
-        (["--dtype", "float16"], "invalid choice"),
-        (["--seed", "-1"], "must be at least 0"),
-    ],
-)
-def test_cli_rejects_bad_arguments(args, message, capsys):
-    from dlfs.__main__ import main
-
-    with pytest.raises(SystemExit) as info:
-        main(["train", *args])
-    assert info.value.code == 2
-    assert message in capsys.readouterr().err
-
-
-def test_cli_float32_numerical_is_refused(fake_mnist, capsys):
-    from dlfs.__main__ import main
-
-    assert main(["train", "--gradient", "numerical", "--dtype", "float32", "--iters", "1", "--no-progress"]) == 2
-    assert "float64" in capsys.readouterr().err
-
-
 def test_a_net_without_numerical_gradient_trains_by_backprop_but_not_numerically(data):
     x, t, _, _ = data
 
@@ -414,9 +352,9 @@ def test_a_net_without_numerical_gradient_trains_by_backprop_but_not_numerically
 
 
 def test_blas_threads_are_limited_during_training_and_restored(data):
-    from dlfs.train import _openblas_thread_controls, blas_thread_limit
+    from dlfs.blas import blas_thread_limit, openblas_thread_controls
 
-    controls = _openblas_thread_controls()
+    controls = openblas_thread_controls()
     if controls is None:
         pytest.skip("numpy here does not use OpenBLAS; blas_thread_limit is a no-op")
     setter, getter = controls
