@@ -1,14 +1,14 @@
-"""The slider explorers of notebooks 01, 02 and 04 (and the Explorer that notebooks 05 and 06 use too).
+"""The slider explorers of notebooks 01, 02, 04, 05 and 06.
 
 Each ``*_explorer()`` returns an :class:`Explorer` (an ``ipywidgets.VBox``): display
 it as a cell's value. Moving a slider and releasing it (``continuous_update=False``,
-so nothing is recomputed while dragging) calls the matching pure function in
-:mod:`dlfs.plots` with the slider values; the returned figure is rendered to PNG and
+so nothing is recomputed while dragging) calls the matching pure function in the
+notebook's :mod:`dlfs.plots` module with the slider values; the returned figure is rendered to PNG and
 shown in one ``ipywidgets.Output``, which is cleared first with ``wait=True``, so
 there is exactly one picture that gets replaced without flicker, and the result
 sentence is printed under it.
 
-Tests call the ``*_view`` functions of :mod:`dlfs.plots` directly at extreme values,
+Tests call those pure functions directly at extreme values,
 and drive the sliders of these explorers without a browser.
 """
 
@@ -18,15 +18,18 @@ import io
 from typing import Callable
 
 import ipywidgets as widgets
-import matplotlib.pyplot as plt
 from IPython.display import Image, display
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from traitlets import Unicode
 
-from . import plots
+from .plots.gradient_descent import gradient_descent_view
+from .plots.loss_functions import loss_probability_view
+from .plots.numerical_differentiation import tangent_view
+from .plots.simple_net import draw_simple_net_descent
+from .plots.two_layer_net import draw_training_run
 
-_STYLE = {"description_width": "initial"}  # show the whole description, never "learnin…"
+STYLE = {"description_width": "initial"}  # show the whole description, never "learnin…"
 
 
 class Explorer(widgets.VBox):
@@ -63,9 +66,6 @@ class Explorer(widgets.VBox):
         values = {name: control.value for name, control in self.controls.items()}
         try:
             fig, text = self._view(**values)
-            # a view that drew with pyplot would leave its figure registered there, and the
-            # inline backend would show it again after the next cell runs
-            plt.close(fig)
             png = _png(fig, self._dpi)
         except Exception as error:  # an observer's exception would vanish into the log; show it instead
             fig, png = None, None
@@ -90,42 +90,76 @@ def _png(fig: Figure, dpi: int) -> bytes:
 def loss_probability_explorer(p: float = 0.6) -> Explorer:
     """Slider for the probability of the correct class; shows both losses (notebook 01).
 
-    Feeds :func:`dlfs.plots.loss_probability_view`.
+    Feeds :func:`dlfs.loss_probability_view`.
     """
     slider = widgets.FloatSlider(value=p, min=0.0, max=1.0, step=0.01, description="probability of the correct class",
-                                 continuous_update=False, readout_format=".2f", style=_STYLE,
+                                 continuous_update=False, readout_format=".2f", style=STYLE,
                                  layout=widgets.Layout(width="520px"))
-    return Explorer(plots.loss_probability_view, {"p": slider}, [["p"]])
+    return Explorer(loss_probability_view, {"p": slider}, [["p"]])
 
 
 def tangent_explorer(x: float = 5.0, h: float = 1e-4) -> Explorer:
     """Sliders for the point x and the step h (log scale, 1e-20 … 10); redraws the tangent (notebook 02).
 
-    Feeds :func:`dlfs.plots.tangent_view`.
+    Feeds :func:`dlfs.tangent_view`.
     """
     x_slider = widgets.FloatSlider(value=x, min=0.0, max=20.0, step=0.5, description="x (point of tangency)",
-                                   continuous_update=False, style=_STYLE, layout=widgets.Layout(width="400px"))
+                                   continuous_update=False, style=STYLE, layout=widgets.Layout(width="400px"))
     h_slider = widgets.FloatLogSlider(value=h, base=10, min=-20, max=1, step=0.5, description="step h",
-                                      continuous_update=False, readout_format=".0e", style=_STYLE,
+                                      continuous_update=False, readout_format=".0e", style=STYLE,
                                       layout=widgets.Layout(width="400px"))
-    return Explorer(plots.tangent_view, {"x": x_slider, "h": h_slider}, [["x", "h"]])
+    return Explorer(tangent_view, {"x": x_slider, "h": h_slider}, [["x", "h"]])
 
 
 def gradient_descent_explorer(lr: float = 0.1, step_num: int = 20, x0: float = -3.0, x1: float = 4.0) -> Explorer:
     """Learning rate (log scale, 1e-10 … 10), steps and start point; redraws the path (notebook 04).
 
-    Feeds :func:`dlfs.plots.gradient_descent_view`, which reports "diverged after k
+    Feeds :func:`dlfs.gradient_descent_view`, which reports "diverged after k
     steps" in text once |x| exceeds :data:`dlfs.plots.DIVERGENCE_LIMIT`.
     """
     width = widgets.Layout(width="380px")
     controls = {
         "lr": widgets.FloatLogSlider(value=lr, base=10, min=-10, max=1, step=0.1, description="learning rate",
-                                     continuous_update=False, readout_format=".2g", style=_STYLE, layout=width),
+                                     continuous_update=False, readout_format=".2g", style=STYLE, layout=width),
         "step_num": widgets.IntSlider(value=step_num, min=0, max=100, step=1, description="steps",
-                                      continuous_update=False, style=_STYLE, layout=width),
+                                      continuous_update=False, style=STYLE, layout=width),
         "x0": widgets.FloatSlider(value=x0, min=-4.0, max=4.0, step=0.5, description="x0 start",
-                                  continuous_update=False, style=_STYLE, layout=width),
+                                  continuous_update=False, style=STYLE, layout=width),
         "x1": widgets.FloatSlider(value=x1, min=-4.0, max=4.0, step=0.5, description="x1 start",
-                                  continuous_update=False, style=_STYLE, layout=width),
+                                  continuous_update=False, style=STYLE, layout=width),
     }
-    return Explorer(plots.gradient_descent_view, controls, [["lr", "step_num"], ["x0", "x1"]])
+    return Explorer(gradient_descent_view, controls, [["lr", "step_num"], ["x0", "x1"]])
+
+
+def simple_net_lr_explorer(W, x, t, step_num: int = 300) -> Explorer:
+    """A learning-rate slider retracing SimpleNet's descent (notebook 05).
+
+    Feeds :func:`dlfs.plots.simple_net.draw_simple_net_descent`.
+    """
+    lr = widgets.FloatLogSlider(value=0.1, base=10, min=-3, max=2, step=0.25, description="learning rate",
+                                continuous_update=False, readout_format=".3g", style=STYLE)
+    return Explorer(lambda learning_rate: draw_simple_net_descent(W, x, t, learning_rate, step_num),
+                    {"learning_rate": lr}, [["learning_rate"]], dpi=100)
+
+
+def training_explorer(x_train, t_train, x_test, t_test, iters_num: int = 500, seed: int = 0) -> Explorer:
+    """Sliders for learning rate, batch size and hidden size; each change retrains a short run (notebook 06).
+
+    Feeds :func:`dlfs.plots.two_layer_net.draw_training_run`.
+    """
+
+    def view(learning_rate, batch_size, hidden_size):
+        fig, _, summary = draw_training_run(x_train, t_train, x_test, t_test, learning_rate, batch_size,
+                                            hidden_size, iters_num=iters_num, seed=seed)
+        return fig, summary
+
+    controls = {
+        "learning_rate": widgets.FloatLogSlider(value=0.1, base=10, min=-3, max=1.5, step=0.25,
+                                                description="learning rate", continuous_update=False,
+                                                readout_format=".3g", style=STYLE),
+        "batch_size": widgets.SelectionSlider(options=[1, 10, 32, 100, 300, 1000], value=100,
+                                              description="batch size", continuous_update=False, style=STYLE),
+        "hidden_size": widgets.SelectionSlider(options=[2, 5, 10, 20, 50, 100, 200], value=50,
+                                               description="hidden units", continuous_update=False, style=STYLE),
+    }
+    return Explorer(view, controls, [["learning_rate", "batch_size", "hidden_size"]], dpi=100)

@@ -9,7 +9,9 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
 from dlfs import SimpleNet, TwoLayerNet  # noqa: E402
-from dlfs import mnist_viz as viz  # noqa: E402
+from dlfs.plots import two_layer_net as net_plots  # noqa: E402
+from dlfs.plots import simple_net as simple_net_plots  # noqa: E402
+from dlfs import widgets  # noqa: E402
 from dlfs.train import train  # noqa: E402
 
 BOOK_W = [[0.47355232, 0.9977393, 0.84668094], [0.85557411, 0.03563661, 0.69422093]]
@@ -52,42 +54,43 @@ def labelled(fig):
 
 def test_loss_and_accuracy_figures(history):
     h, _ = history
-    labelled(viz.plot_loss(h))
-    fig = viz.plot_loss(h, zoom=30)
+    labelled(net_plots.plot_loss(h))
+    fig = net_plots.plot_loss(h, zoom=30)
     labelled(fig)
     assert fig.axes[0].get_xlim()[1] == 29 and "first 30" in fig.axes[0].get_title()
-    fig = viz.plot_accuracy(h)
+    fig = net_plots.plot_accuracy(h)
     labelled(fig)
     # x axis in epochs: 1000 rows / batch 50 = 20 iterations per epoch
-    np.testing.assert_allclose(fig.axes[0].lines[0].get_xdata(), np.arange(len(h.epoch_iters)))
+    # the epoch boundaries, then the final evaluation after the last update (119 / 20 = 5.95)
+    np.testing.assert_allclose(fig.axes[0].lines[0].get_xdata(), [0, 1, 2, 3, 4, 5, 5.95])
 
 
 def test_digit_grid_and_its_errors(digits):
     x, t, _, _ = digits
-    fig = viz.plot_digit_grid(x[:23], t[:23], ncols=10)
+    fig = net_plots.plot_digit_grid(x[:23], t[:23], ncols=10)
     assert sum(ax.get_title() != "" for ax in fig.axes) == 23
     assert fig.axes[3].get_title() == str(t[3])
     fig.canvas.draw()
-    viz.plot_digit_grid(x[:2].reshape(2, 1, 28, 28), ["a", "b"])
+    net_plots.plot_digit_grid(x[:2].reshape(2, 1, 28, 28), ["a", "b"])
     with pytest.raises(ValueError, match="3 images but 2 labels"):
-        viz.plot_digit_grid(x[:3], t[:2])
+        net_plots.plot_digit_grid(x[:3], t[:2])
     with pytest.raises(ValueError, match="shape"):
-        viz.plot_digit_grid(x[:3, :100], t[:3])
+        net_plots.plot_digit_grid(x[:3, :100], t[:3])
     with pytest.raises(ValueError, match="no images"):
-        viz.plot_digit_grid(x[:0], t[:0])
+        net_plots.plot_digit_grid(x[:0], t[:0])
 
 
 def test_confusion_matrix_counts():
-    cm = viz.confusion_matrix([0, 1, 2, 2, 1], [0, 2, 2, 2, 1], n_classes=3)
+    cm = net_plots.confusion_matrix([0, 1, 2, 2, 1], [0, 2, 2, 2, 1], n_classes=3)
     np.testing.assert_array_equal(cm, [[1, 0, 0], [0, 1, 1], [0, 0, 2]])
     assert cm.dtype == np.int64
     with pytest.raises(ValueError, match="5 labels but 4 predictions"):
-        viz.confusion_matrix([0, 1, 2, 2, 1], [0, 2, 2, 2])
+        net_plots.confusion_matrix([0, 1, 2, 2, 1], [0, 2, 2, 2])
     with pytest.raises(ValueError, match="integers 0..2"):
-        viz.confusion_matrix([0, 3], [0, 1], n_classes=3)
+        net_plots.confusion_matrix([0, 3], [0, 1], n_classes=3)
     with pytest.raises(ValueError, match="integers 0..9"):
-        viz.confusion_matrix([0.5], [1])
-    fig = viz.plot_confusion_matrix(viz.confusion_matrix(np.arange(10), np.arange(10)[::-1]))
+        net_plots.confusion_matrix([0.5], [1])
+    fig = net_plots.plot_confusion_matrix(net_plots.confusion_matrix(np.arange(10), np.arange(10)[::-1]))
     labelled(fig)
     assert {tx.get_text() for tx in fig.axes[0].texts} == {"0", "1"}
 
@@ -95,20 +98,20 @@ def test_confusion_matrix_counts():
 def test_first_layer_weights_and_mistakes(history, digits):
     h, net = history
     _, _, xt, tt = digits
-    fig = viz.plot_first_layer_weights(net.params["W1"], n=12, ncols=6)
+    fig = net_plots.plot_first_layer_weights(net.params["W1"], n=12, ncols=6)
     assert sum(bool(ax.images) for ax in fig.axes) == 12
     fig.canvas.draw()
     with pytest.raises(ValueError, match=r"\(784, hidden\)"):
-        viz.plot_first_layer_weights(np.zeros((10, 5)))
-    predicted, prob = viz.predictions(net, xt, chunk=64)
+        net_plots.plot_first_layer_weights(np.zeros((10, 5)))
+    predicted, prob = net_plots.predictions(net, xt, chunk=64)
     assert predicted.shape == prob.shape == (200,) and np.all((prob > 0) & (prob <= 1))
     assert np.mean(predicted == tt) == net.accuracy(xt, tt)
     wrong = predicted.copy()
     wrong[:5] = (tt[:5] + 1) % 10  # make sure there are mistakes to show
-    fig = viz.plot_misclassified(xt, tt, wrong, prob, max_n=4)
+    fig = net_plots.plot_misclassified(xt, tt, wrong, prob, max_n=4)
     titles = [ax.get_title() for ax in fig.axes if ax.get_title()]
     assert len(titles) == 4 and titles[0].startswith(f"{tt[0]}→{wrong[0]}")
-    fig = viz.plot_misclassified(xt, tt, tt)
+    fig = net_plots.plot_misclassified(xt, tt, tt)
     assert fig.axes[0].texts[0].get_text() == "no mistakes"
 
 
@@ -118,7 +121,7 @@ def test_first_layer_weights_and_mistakes(history, digits):
 )
 def test_training_callback_at_slider_extremes(digits, lr, batch, hidden):
     x, t, xt, tt = digits
-    fig, h, summary = viz.draw_training_run(x, t, xt, tt, lr, batch, hidden, iters_num=60)
+    fig, h, summary = net_plots.draw_training_run(x, t, xt, tt, lr, batch, hidden, iters_num=60)
     fig.canvas.draw()
     assert fig.get_facecolor()[:3] == (1.0, 1.0, 1.0)
     assert all(np.isfinite(h.loss))
@@ -130,14 +133,14 @@ def test_training_callback_at_slider_extremes(digits, lr, batch, hidden):
 
 def test_training_callback_reports_divergence_instead_of_nan(digits):
     x, t, xt, tt = digits
-    fig, h, summary = viz.draw_training_run(x, t, xt, tt, learning_rate=1000, iters_num=300)
+    fig, h, summary = net_plots.draw_training_run(x, t, xt, tt, learning_rate=1000, iters_num=300)
     assert summary.startswith("diverged at iteration")
     assert fig._suptitle.get_text() == summary
 
 
 def test_training_explorer_builds(digits):
     x, t, xt, tt = digits
-    box = viz.training_explorer(x, t, xt, tt, iters_num=5)
+    box = widgets.training_explorer(x, t, xt, tt, iters_num=5)
     sliders = box.children[0].children
     assert [s.description for s in sliders] == ["learning rate", "batch size", "hidden units"]
     assert all(not s.continuous_update for s in sliders)
@@ -145,7 +148,7 @@ def test_training_explorer_builds(digits):
 
 def test_simple_net_descent_learns_and_leaves_W_alone():
     W = np.array(BOOK_W)
-    path = viz.simple_net_descent(W, X, T, learning_rate=0.1, step_num=300)
+    path = simple_net_plots.simple_net_descent(W, X, T, learning_rate=0.1, step_num=300)
     np.testing.assert_array_equal(W, BOOK_W)
     assert path["loss"].shape == (301,) and path["probs"].shape == (301, 3) and path["W"].shape == (301, 2, 3)
     assert abs(path["loss"][0] - SimpleNet(W=BOOK_W).loss(X, T)) < 1e-15
@@ -156,7 +159,7 @@ def test_simple_net_descent_learns_and_leaves_W_alone():
 
 @pytest.mark.parametrize("lr", [1e-3, 0.1, 100.0])
 def test_simple_net_slider_callback_at_extremes(lr):
-    fig, summary = viz.draw_simple_net_descent(BOOK_W, X, T, learning_rate=lr, step_num=50)
+    fig, summary = simple_net_plots.draw_simple_net_descent(BOOK_W, X, T, learning_rate=lr, step_num=50)
     fig.canvas.draw()
     labelled(fig)
     assert summary.startswith(f"lr={lr:g}: loss 0.9281 → ")
@@ -164,8 +167,8 @@ def test_simple_net_slider_callback_at_extremes(lr):
 
 def test_simple_net_descent_rejects_bad_input():
     with pytest.raises(ValueError, match="learning_rate"):
-        viz.simple_net_descent(BOOK_W, X, T, learning_rate=0)
+        simple_net_plots.simple_net_descent(BOOK_W, X, T, learning_rate=0)
     with pytest.raises(ValueError, match="step_num"):
-        viz.simple_net_descent(BOOK_W, X, T, step_num=-1)
-    box = viz.simple_net_lr_explorer(BOOK_W, X, T, step_num=3)
+        simple_net_plots.simple_net_descent(BOOK_W, X, T, step_num=-1)
+    box = widgets.simple_net_lr_explorer(BOOK_W, X, T, step_num=3)
     assert box.children[0].description == "learning rate" and not box.children[0].continuous_update

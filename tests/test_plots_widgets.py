@@ -20,7 +20,12 @@ from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.quiver import Quiver  # noqa: E402
 
 from dlfs import numerical_diff, numerical_gradient  # noqa: E402
-from dlfs import plots, widgets  # noqa: E402
+from dlfs.plots import gradient_descent as descent_plots  # noqa: E402
+from dlfs.plots import numerical_differentiation as diff_plots  # noqa: E402
+from dlfs import examples  # noqa: E402
+from dlfs.plots import gradients as grad_plots  # noqa: E402
+from dlfs.plots import loss_functions as loss_plots  # noqa: E402
+from dlfs import widgets  # noqa: E402
 
 pytestmark = pytest.mark.filterwarnings("error")
 
@@ -53,18 +58,18 @@ def _all_texts(fig: Figure) -> str:
 
 
 FIGURES = {
-    "accuracy_vs_loss": plots.accuracy_vs_loss_figure,
-    "neg_log": plots.neg_log_figure,
-    "loss_probability": lambda: plots.loss_probability_view(0.6)[0],
-    "difference_error": plots.difference_error_figure,
-    "tangent": plots.tangent_figure,
-    "tangent_view": lambda: plots.tangent_view(5.0, 1e-4)[0],
-    "surface": plots.surface_figure,
-    "quiver": plots.quiver_figure,
-    "second_function": plots.second_function_figure,
-    "gradient_descent": plots.gradient_descent_figure,
-    "learning_rate_grid": plots.learning_rate_grid_figure,
-    "gradient_descent_view": lambda: plots.gradient_descent_view(0.1, 20, -3.0, 4.0)[0],
+    "accuracy_vs_loss": loss_plots.accuracy_vs_loss_figure,
+    "neg_log": loss_plots.neg_log_figure,
+    "loss_probability": lambda: loss_plots.loss_probability_view(0.6)[0],
+    "difference_error": diff_plots.difference_error_figure,
+    "tangent": diff_plots.tangent_figure,
+    "tangent_view": lambda: diff_plots.tangent_view(5.0, 1e-4)[0],
+    "surface": grad_plots.surface_figure,
+    "quiver": grad_plots.quiver_figure,
+    "second_function": grad_plots.second_function_figure,
+    "gradient_descent": descent_plots.gradient_descent_figure,
+    "learning_rate_grid": descent_plots.learning_rate_grid_figure,
+    "gradient_descent_view": lambda: descent_plots.gradient_descent_view(0.1, 20, -3.0, 4.0)[0],
 }
 
 
@@ -85,15 +90,15 @@ def test_every_figure_has_white_background_titles_and_axis_labels(name):
 
 
 def test_accuracy_is_a_staircase_and_the_loss_is_not():
-    x, t = plots.tiny_model_data()
+    x, t = examples.tiny_model_data()
     ws = np.linspace(-3, 3, 61)[1:-1]
-    acc_slopes = np.array([numerical_diff(lambda w: plots.tiny_model_accuracy(w, x, t), w) for w in ws])
-    loss_slopes = np.array([numerical_diff(lambda w: plots.tiny_model_loss(w, x, t), w) for w in ws])
+    acc_slopes = np.array([numerical_diff(lambda w: examples.tiny_model_accuracy(w, x, t), w) for w in ws])
+    loss_slopes = np.array([numerical_diff(lambda w: examples.tiny_model_loss(w, x, t), w) for w in ws])
     # at almost every w the accuracy does not change under a nudge of 1e-4: no signal
     assert np.mean(acc_slopes == 0) > 0.9
     assert np.all(np.abs(loss_slopes[ws < 1.5]) > 1e-3)
     # and the accuracy really changes somewhere in the sweep (it is a staircase, not a constant)
-    accs = {plots.tiny_model_accuracy(w, x, t) for w in np.linspace(-3, 3, 601)}
+    accs = {examples.tiny_model_accuracy(w, x, t) for w in np.linspace(-3, 3, 601)}
     assert len(accs) > 5
 
 
@@ -103,7 +108,7 @@ def test_accuracy_is_a_staircase_and_the_loss_is_not():
      (1.0, 0.0, -np.log(1 + 1e-7))],
 )
 def test_loss_probability_view_reports_both_losses(p, sse, cee):
-    fig, text = plots.loss_probability_view(p)
+    fig, text = loss_plots.loss_probability_view(p)
     assert f"sum of squares = {round(sse, 4) + 0.0:.4f}" in text
     assert f"cross entropy = {round(cee, 4) + 0.0:.4f}" in text
     assert "-0.0000" not in text
@@ -112,24 +117,24 @@ def test_loss_probability_view_reports_both_losses(p, sse, cee):
 
 
 def test_loss_probability_view_at_zero_mentions_the_delta():
-    assert "delta" in plots.loss_probability_view(0.0)[1]
+    assert "delta" in loss_plots.loss_probability_view(0.0)[1]
 
 
 @pytest.mark.parametrize("p", [-0.1, 1.5, float("nan")])
 def test_loss_probability_view_rejects_non_probabilities(p):
     with pytest.raises(ValueError, match="probability"):
-        plots.loss_probability_view(p)
+        loss_plots.loss_probability_view(p)
 
 
 # ----------------------------------------------------------------------------------------- notebook 02
 
 
 def test_difference_errors_match_the_book_and_the_theory():
-    fwd, cen = plots.difference_errors(plots.function_1, 0.2, 5.0, [1e-4])
+    fwd, cen = diff_plots.difference_errors(examples.function_1, 0.2, 5.0, [1e-4])
     assert cen[0] == pytest.approx(abs(0.1999999999990898 - 0.2))
     assert fwd[0] == pytest.approx(0.01 * 1e-4, rel=1e-3)  # truncation error f''·h/2 = 0.01h
     hs = np.logspace(-20, 0, 201)
-    fwd, cen = plots.difference_errors(np.sin, np.cos(1.0), 1.0, hs)
+    fwd, cen = diff_plots.difference_errors(np.sin, np.cos(1.0), 1.0, hs)
     assert 1e-7 <= hs[np.argmin(cen)] <= 1e-4  # the central optimum near 1e-5
     assert 1e-10 <= hs[np.argmin(fwd)] <= 1e-7  # the forward optimum near 1e-8
     tiny = hs < 1e-17  # x + h == x: both differences are exactly 0
@@ -138,35 +143,35 @@ def test_difference_errors_match_the_book_and_the_theory():
 
 @pytest.mark.parametrize("x, expected", [(5.0, 0.1999999999990898), (10.0, 0.2999999999986347)])
 def test_tangent_figure_lines_have_the_book_slopes_and_touch_the_curve(x, expected):
-    fig = plots.tangent_figure()
+    fig = diff_plots.tangent_figure()
     line = next(ln for ln in fig.axes[0].get_lines() if ln.get_label().startswith(f"tangent at x = {x:g},"))
     slope, intercept = _slope_and_intercept(line)
     assert slope == pytest.approx(expected, abs=1e-12)
-    assert slope * x + intercept == pytest.approx(plots.function_1(x), abs=1e-9)
+    assert slope * x + intercept == pytest.approx(examples.function_1(x), abs=1e-9)
 
 
 @pytest.mark.parametrize("x", [0.0, 5.0, 20.0])
 def test_tangent_view_at_the_book_h_has_the_numerical_slope(x):
-    fig, text = plots.tangent_view(x, 1e-4)
+    fig, text = diff_plots.tangent_view(x, 1e-4)
     slope, intercept = _slope_and_intercept(_line(fig, "central difference"))
-    assert slope == pytest.approx(numerical_diff(plots.function_1, x), abs=1e-12)
-    assert slope * x + intercept == pytest.approx(plots.function_1(x), abs=1e-9)  # touches the curve at x
+    assert slope == pytest.approx(numerical_diff(examples.function_1, x), abs=1e-12)
+    assert slope * x + intercept == pytest.approx(examples.function_1(x), abs=1e-9)  # touches the curve at x
     exact, _ = _slope_and_intercept(_line(fig, "exact tangent"))
     assert exact == pytest.approx(0.02 * x + 0.1, abs=1e-12)
-    assert repr(numerical_diff(plots.function_1, x)) in text
+    assert repr(numerical_diff(examples.function_1, x)) in text
     assert "x + h == x" not in text
 
 
 def test_tangent_view_at_h_1e_50_shows_the_rounding_failure():
-    fig, text = plots.tangent_view(5.0, 1e-50)
+    fig, text = diff_plots.tangent_view(5.0, 1e-50)
     for label in ("central difference", "forward difference"):
-        assert np.all(_line(fig, label).get_ydata() == plots.function_1(5.0))  # flat: slope exactly 0
+        assert np.all(_line(fig, label).get_ydata() == examples.function_1(5.0))  # flat: slope exactly 0
     assert "x + h == x" in text and "x + h == x" in _all_texts(fig)
     assert "error 2.0e-01" in text
 
 
 def test_tangent_view_with_a_large_h_separates_forward_from_central():
-    fig, text = plots.tangent_view(5.0, 10.0)
+    fig, text = diff_plots.tangent_view(5.0, 10.0)
     assert _slope_and_intercept(_line(fig, "central difference"))[0] == pytest.approx(0.2)  # exact on a parabola
     assert _slope_and_intercept(_line(fig, "forward difference"))[0] == pytest.approx(0.3)  # off by 0.01h
 
@@ -174,14 +179,14 @@ def test_tangent_view_with_a_large_h_separates_forward_from_central():
 @pytest.mark.parametrize("h", [0.0, -1e-4, float("inf"), float("nan")])
 def test_tangent_view_rejects_bad_steps(h):
     with pytest.raises(ValueError, match="step h"):
-        plots.tangent_view(5.0, h)
+        diff_plots.tangent_view(5.0, h)
 
 
 # ----------------------------------------------------------------------------------------- notebook 03
 
 
 def test_quiver_uses_the_book_grid_and_every_arrow_points_to_the_minimum():
-    fig = plots.quiver_figure()
+    fig = grad_plots.quiver_figure()
     ax = fig.axes[0]
     (quiver,) = [c for c in ax.collections if isinstance(c, Quiver)]
     X, Y = quiver.X.reshape(-1), quiver.Y.reshape(-1)
@@ -195,11 +200,11 @@ def test_quiver_uses_the_book_grid_and_every_arrow_points_to_the_minimum():
 
 
 def test_double_well_critical_points_have_zero_gradient_and_descents_end_in_different_minima():
-    crit = plots.tilted_double_well_critical_points()
+    crit = examples.tilted_double_well_critical_points()
     for point in crit.values():
-        assert np.allclose(numerical_gradient(plots.tilted_double_well, point.copy()), 0, atol=1e-6)
-    assert plots.tilted_double_well(crit["global minimum"]) < plots.tilted_double_well(crit["local minimum"])
-    fig = plots.second_function_figure()
+        assert np.allclose(numerical_gradient(examples.tilted_double_well, point.copy()), 0, atol=1e-6)
+    assert examples.tilted_double_well(crit["global minimum"]) < examples.tilted_double_well(crit["local minimum"])
+    fig = grad_plots.second_function_figure()
     ends = [np.array([ln.get_xdata()[-1], ln.get_ydata()[-1]]) for ln in fig.axes[-1].get_lines()
             if ln.get_label().startswith("descent from")]
     assert len(ends) == 2
@@ -211,7 +216,7 @@ def test_double_well_critical_points_have_zero_gradient_and_descents_end_in_diff
 
 
 def test_gradient_descent_figure_is_the_books_path():
-    fig = plots.gradient_descent_figure()
+    fig = descent_plots.gradient_descent_figure()
     line = _line(fig, "x after 0 … 20 steps")
     xs, ys = line.get_xdata(), line.get_ydata()
     assert len(xs) == 21 and (xs[0], ys[0]) == (-3.0, 4.0)
@@ -224,7 +229,7 @@ def test_gradient_descent_figure_is_the_books_path():
                    (10, "diverges")],
 )
 def test_lr_regime(lr, regime):
-    assert regime in plots.lr_regime(lr)
+    assert regime in descent_plots.lr_regime(lr)
 
 
 @pytest.mark.parametrize(
@@ -233,13 +238,13 @@ def test_lr_regime(lr, regime):
      (0.01, 100, "[-0.397858668, 0.530478224]")],
 )
 def test_gradient_descent_view_prints_the_books_results(lr, steps, expected):
-    fig, text = plots.gradient_descent_view(lr, steps, -3.0, 4.0)
+    fig, text = descent_plots.gradient_descent_view(lr, steps, -3.0, 4.0)
     assert text.startswith(f"after {steps} steps: x = {expected}, f(x) = ")
     assert "DIVERGED" not in _all_texts(fig)
 
 
 def test_gradient_descent_view_lr_10_says_diverged_and_keeps_a_readable_plot():
-    fig, text = plots.gradient_descent_view(10.0, 100, -3.0, 4.0)
+    fig, text = descent_plots.gradient_descent_view(10.0, 100, -3.0, 4.0)
     assert re.match(r"diverged after 2 steps: \|x\| = 1\.8\de\+03 exceeded 1000", text)
     assert "1 − 2·lr = -19" in text
     assert "DIVERGED after 2 steps" in _all_texts(fig)
@@ -250,12 +255,12 @@ def test_gradient_descent_view_lr_10_says_diverged_and_keeps_a_readable_plot():
 
 
 def test_gradient_descent_view_zero_steps_is_the_start():
-    fig, text = plots.gradient_descent_view(0.1, 0, -3.0, 4.0)
+    fig, text = descent_plots.gradient_descent_view(0.1, 0, -3.0, 4.0)
     assert text.startswith("after 0 steps: x = [-3, 4], f(x) = 25\n")
 
 
 def test_gradient_descent_view_lr_1_bounces_without_diverging():
-    fig, text = plots.gradient_descent_view(1.0, 21, -3.0, 4.0)
+    fig, text = descent_plots.gradient_descent_view(1.0, 21, -3.0, 4.0)
     assert text.startswith("after 21 steps: x = [3, -4], f(x) = 25\n")
     assert "never converges" in text
 
@@ -263,17 +268,17 @@ def test_gradient_descent_view_lr_1_bounces_without_diverging():
 @pytest.mark.parametrize("lr", [0.0, -0.1, float("nan"), float("inf")])
 def test_gradient_descent_view_rejects_bad_learning_rates(lr):
     with pytest.raises(ValueError, match="learning rate"):
-        plots.gradient_descent_view(lr, 20, -3.0, 4.0)
+        descent_plots.gradient_descent_view(lr, 20, -3.0, 4.0)
 
 
 def test_gradient_descent_view_rejects_a_start_beyond_the_divergence_limit():
     with pytest.raises(ValueError, match="start point"):
-        plots.gradient_descent_view(0.1, 20, 2000.0, 0.0)
+        descent_plots.gradient_descent_view(0.1, 20, 2000.0, 0.0)
 
 
 def test_gradient_descent_view_rejects_negative_steps():
     with pytest.raises(ValueError, match="step_num"):
-        plots.gradient_descent_view(0.1, -1, -3.0, 4.0)
+        descent_plots.gradient_descent_view(0.1, -1, -3.0, 4.0)
 
 
 # ----------------------------------------------------------------------------------------- the explorers
@@ -346,10 +351,10 @@ def test_mini_batch_figure_titles_each_image_with_its_label():
     x = rng.random((4, 784))
     labels = np.array([3, 1, 4, 1])
     for t in (labels, np.eye(10)[labels]):
-        fig = plots.mini_batch_figure(x, t)
+        fig = loss_plots.mini_batch_figure(x, t)
         assert [ax.get_title() for ax in fig.axes] == ["label 3", "label 1", "label 4", "label 1"]
         assert fig._suptitle is not None and "4 training images" in fig._suptitle.get_text()
     with pytest.raises(ValueError, match="784 pixels"):
-        plots.mini_batch_figure(rng.random((4, 100)), labels)
+        loss_plots.mini_batch_figure(rng.random((4, 100)), labels)
     with pytest.raises(ValueError, match="4 images but targets"):
-        plots.mini_batch_figure(x, labels[:3])
+        loss_plots.mini_batch_figure(x, labels[:3])
