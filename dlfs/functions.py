@@ -21,7 +21,9 @@ def _real_array(x: ArrayLike, where: str) -> np.ndarray:
     if np.issubdtype(x.dtype, np.complexfloating):
         raise TypeError(f"{where}: got complex numbers (dtype {x.dtype}); pass real numbers, e.g. x.real.")
     if not (np.issubdtype(x.dtype, np.number) or x.dtype == bool):
-        raise TypeError(f"{where}: needs numbers, got dtype {x.dtype}. Pass a numeric array, e.g. np.array([...], dtype=float).")
+        raise TypeError(
+            f"{where}: needs numbers, got dtype {x.dtype}. Pass a numeric array, e.g. np.array([...], dtype=float)."
+        )
     if not np.issubdtype(x.dtype, np.floating):
         x = x.astype(np.float64)
     return x

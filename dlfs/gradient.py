@@ -6,7 +6,7 @@ and notebooks/04_gradient_descent.ipynb.
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 import numpy as np
 from numpy.typing import ArrayLike

@@ -46,7 +46,9 @@ class SimpleNet:
         """Scores x @ W: shape (3,) for x of shape (2,), or (N, 3) for (N, 2)."""
         x = np.asarray(x, dtype=np.float64)
         if x.shape[-1:] != (2,):
-            raise ValueError(f"SimpleNet takes inputs with 2 features, got shape {x.shape}. Pass e.g. np.array([0.6, 0.9]).")
+            raise ValueError(
+                f"SimpleNet takes inputs with 2 features, got shape {x.shape}. Pass e.g. np.array([0.6, 0.9])."
+            )
         return x @ self.W
 
     def loss(self, x: ArrayLike, t: ArrayLike) -> float:
@@ -205,7 +207,9 @@ class TwoLayerNet:
             t = t.reshape(1, -1) if t.size == self.output_size and self.output_size > 1 else t.reshape(1)
         rows = t.shape[0] if t.ndim else 1
         if rows != n:
-            raise ValueError(f"TwoLayerNet.{where}: {n} inputs but {rows} targets. Pass exactly one target per input row.")
+            raise ValueError(
+                f"TwoLayerNet.{where}: {n} inputs but {rows} targets. Pass exactly one target per input row."
+            )
         if n == 0:
             raise ValueError(f"TwoLayerNet.{where}: the batch is empty; pass at least one input row.")
         return as_labels(t, n, self.output_size, f"TwoLayerNet.{where}")

@@ -35,8 +35,9 @@ import math
 import os
 import time
 import warnings
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike
@@ -243,7 +244,10 @@ def _evaluate(history: TrainHistory, i: int, accuracy, data, eval_threads) -> No
 def _non_finite_loss(history: TrainHistory, i: int, loss: float) -> TrainingDiverged:
     if i == 0:
         return TrainingDiverged(
-            i, history, float(loss), f"the loss of the untrained net is {loss}",
+            i,
+            history,
+            float(loss),
+            f"the loss of the untrained net is {loss}",
             "The initial weights are too large: lower weight_init_std (the book uses 0.01).",
         )
     return TrainingDiverged(i, history, float(loss), f"the mini-batch loss became {loss}")
@@ -264,7 +268,9 @@ def _check_window(history: TrainHistory, i: int, window_sum: float, diverge_fact
     mean = window_sum / window
     if mean > diverge_factor * first:
         raise TrainingDiverged(
-            i, history, mean,
+            i,
+            history,
+            mean,
             f"the mean loss of the last {window} iterations is {mean:.3g}, more than "
             f"{diverge_factor:g}× the first loss {first:.3g}",
         )
@@ -411,7 +417,9 @@ def train(
             "build it with TwoLayerNet(..., dtype=np.float64)."
         )
     if gradient == "numerical" and numerical_method(net) is None:
-        raise TypeError(f"train: gradient='numerical' needs a net with a numerical_gradient(x, t) method; {net!r} has none.")
+        raise TypeError(
+            f"train: gradient='numerical' needs a net with a numerical_gradient(x, t) method; {net!r} has none."
+        )
     kernels = fast and gradient == "backprop" and uses_kernels(net)
     if kernels:  # convert once instead of per batch: float32 input to float32 weights
         data = {k: (np.ascontiguousarray(x, dtype=dtype), t) for k, (x, t) in data.items()}

@@ -15,7 +15,7 @@ and drive the sliders of these explorers without a browser.
 from __future__ import annotations
 
 import io
-from typing import Callable
+from collections.abc import Callable
 
 import ipywidgets as widgets
 from IPython.display import Image, display
@@ -48,8 +48,13 @@ class Explorer(widgets.VBox):
 
     text = Unicode("")
 
-    def __init__(self, view: Callable[..., tuple[Figure, str]], controls: dict[str, widgets.Widget],
-                 rows: list[list[str]], dpi: int = 80) -> None:
+    def __init__(
+        self,
+        view: Callable[..., tuple[Figure, str]],
+        controls: dict[str, widgets.Widget],
+        rows: list[list[str]],
+        dpi: int = 80,
+    ) -> None:
         self.controls = controls
         self.output = widgets.Output()
         self._view = view
@@ -92,9 +97,17 @@ def loss_probability_explorer(p: float = 0.6) -> Explorer:
 
     Feeds :func:`dlfs.loss_probability_view`.
     """
-    slider = widgets.FloatSlider(value=p, min=0.0, max=1.0, step=0.01, description="probability of the correct class",
-                                 continuous_update=False, readout_format=".2f", style=STYLE,
-                                 layout=widgets.Layout(width="520px"))
+    slider = widgets.FloatSlider(
+        value=p,
+        min=0.0,
+        max=1.0,
+        step=0.01,
+        description="probability of the correct class",
+        continuous_update=False,
+        readout_format=".2f",
+        style=STYLE,
+        layout=widgets.Layout(width="520px"),
+    )
     return Explorer(loss_probability_view, {"p": slider}, [["p"]])
 
 
@@ -103,11 +116,28 @@ def tangent_explorer(x: float = 5.0, h: float = 1e-4) -> Explorer:
 
     Feeds :func:`dlfs.tangent_view`.
     """
-    x_slider = widgets.FloatSlider(value=x, min=0.0, max=20.0, step=0.5, description="x (point of tangency)",
-                                   continuous_update=False, style=STYLE, layout=widgets.Layout(width="400px"))
-    h_slider = widgets.FloatLogSlider(value=h, base=10, min=-20, max=1, step=0.5, description="step h",
-                                      continuous_update=False, readout_format=".0e", style=STYLE,
-                                      layout=widgets.Layout(width="400px"))
+    x_slider = widgets.FloatSlider(
+        value=x,
+        min=0.0,
+        max=20.0,
+        step=0.5,
+        description="x (point of tangency)",
+        continuous_update=False,
+        style=STYLE,
+        layout=widgets.Layout(width="400px"),
+    )
+    h_slider = widgets.FloatLogSlider(
+        value=h,
+        base=10,
+        min=-20,
+        max=1,
+        step=0.5,
+        description="step h",
+        continuous_update=False,
+        readout_format=".0e",
+        style=STYLE,
+        layout=widgets.Layout(width="400px"),
+    )
     return Explorer(tangent_view, {"x": x_slider, "h": h_slider}, [["x", "h"]])
 
 
@@ -119,14 +149,48 @@ def gradient_descent_explorer(lr: float = 0.1, step_num: int = 20, x0: float = -
     """
     width = widgets.Layout(width="380px")
     controls = {
-        "lr": widgets.FloatLogSlider(value=lr, base=10, min=-10, max=1, step=0.1, description="learning rate",
-                                     continuous_update=False, readout_format=".2g", style=STYLE, layout=width),
-        "step_num": widgets.IntSlider(value=step_num, min=0, max=100, step=1, description="steps",
-                                      continuous_update=False, style=STYLE, layout=width),
-        "x0": widgets.FloatSlider(value=x0, min=-4.0, max=4.0, step=0.5, description="x0 start",
-                                  continuous_update=False, style=STYLE, layout=width),
-        "x1": widgets.FloatSlider(value=x1, min=-4.0, max=4.0, step=0.5, description="x1 start",
-                                  continuous_update=False, style=STYLE, layout=width),
+        "lr": widgets.FloatLogSlider(
+            value=lr,
+            base=10,
+            min=-10,
+            max=1,
+            step=0.1,
+            description="learning rate",
+            continuous_update=False,
+            readout_format=".2g",
+            style=STYLE,
+            layout=width,
+        ),
+        "step_num": widgets.IntSlider(
+            value=step_num,
+            min=0,
+            max=100,
+            step=1,
+            description="steps",
+            continuous_update=False,
+            style=STYLE,
+            layout=width,
+        ),
+        "x0": widgets.FloatSlider(
+            value=x0,
+            min=-4.0,
+            max=4.0,
+            step=0.5,
+            description="x0 start",
+            continuous_update=False,
+            style=STYLE,
+            layout=width,
+        ),
+        "x1": widgets.FloatSlider(
+            value=x1,
+            min=-4.0,
+            max=4.0,
+            step=0.5,
+            description="x1 start",
+            continuous_update=False,
+            style=STYLE,
+            layout=width,
+        ),
     }
     return Explorer(gradient_descent_view, controls, [["lr", "step_num"], ["x0", "x1"]])
 
@@ -136,10 +200,23 @@ def simple_net_lr_explorer(W, x, t, step_num: int = 300) -> Explorer:
 
     Feeds :func:`dlfs.plots.simple_net.draw_simple_net_descent`.
     """
-    lr = widgets.FloatLogSlider(value=0.1, base=10, min=-3, max=2, step=0.25, description="learning rate",
-                                continuous_update=False, readout_format=".3g", style=STYLE)
-    return Explorer(lambda learning_rate: draw_simple_net_descent(W, x, t, learning_rate, step_num),
-                    {"learning_rate": lr}, [["learning_rate"]], dpi=100)
+    lr = widgets.FloatLogSlider(
+        value=0.1,
+        base=10,
+        min=-3,
+        max=2,
+        step=0.25,
+        description="learning rate",
+        continuous_update=False,
+        readout_format=".3g",
+        style=STYLE,
+    )
+    return Explorer(
+        lambda learning_rate: draw_simple_net_descent(W, x, t, learning_rate, step_num),
+        {"learning_rate": lr},
+        [["learning_rate"]],
+        dpi=100,
+    )
 
 
 def training_explorer(x_train, t_train, x_test, t_test, iters_num: int = 500, seed: int = 0) -> Explorer:
@@ -149,17 +226,36 @@ def training_explorer(x_train, t_train, x_test, t_test, iters_num: int = 500, se
     """
 
     def view(learning_rate, batch_size, hidden_size):
-        fig, _, summary = draw_training_run(x_train, t_train, x_test, t_test, learning_rate, batch_size,
-                                            hidden_size, iters_num=iters_num, seed=seed)
+        fig, _, summary = draw_training_run(
+            x_train, t_train, x_test, t_test, learning_rate, batch_size, hidden_size, iters_num=iters_num, seed=seed
+        )
         return fig, summary
 
     controls = {
-        "learning_rate": widgets.FloatLogSlider(value=0.1, base=10, min=-3, max=1.5, step=0.25,
-                                                description="learning rate", continuous_update=False,
-                                                readout_format=".3g", style=STYLE),
-        "batch_size": widgets.SelectionSlider(options=[1, 10, 32, 100, 300, 1000], value=100,
-                                              description="batch size", continuous_update=False, style=STYLE),
-        "hidden_size": widgets.SelectionSlider(options=[2, 5, 10, 20, 50, 100, 200], value=50,
-                                               description="hidden units", continuous_update=False, style=STYLE),
+        "learning_rate": widgets.FloatLogSlider(
+            value=0.1,
+            base=10,
+            min=-3,
+            max=1.5,
+            step=0.25,
+            description="learning rate",
+            continuous_update=False,
+            readout_format=".3g",
+            style=STYLE,
+        ),
+        "batch_size": widgets.SelectionSlider(
+            options=[1, 10, 32, 100, 300, 1000],
+            value=100,
+            description="batch size",
+            continuous_update=False,
+            style=STYLE,
+        ),
+        "hidden_size": widgets.SelectionSlider(
+            options=[2, 5, 10, 20, 50, 100, 200],
+            value=50,
+            description="hidden units",
+            continuous_update=False,
+            style=STYLE,
+        ),
     }
     return Explorer(view, controls, [["learning_rate", "batch_size", "hidden_size"]], dpi=100)

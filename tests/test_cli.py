@@ -36,8 +36,24 @@ def fake_mnist(monkeypatch):
 
 def test_cli_trains_prints_the_final_line_and_writes_outputs(fake_mnist, tmp_path, capsys):
     out = tmp_path / "run"
-    code = main(["train", "--iters", "25", "--batch-size", "50", "--lr", "0.5", "--hidden", "8",
-                 "--seed", "1", "--no-progress", "--out", str(out)])
+    code = main(
+        [
+            "train",
+            "--iters",
+            "25",
+            "--batch-size",
+            "50",
+            "--lr",
+            "0.5",
+            "--hidden",
+            "8",
+            "--seed",
+            "1",
+            "--no-progress",
+            "--out",
+            str(out),
+        ]
+    )
     captured = capsys.readouterr()
     assert code == 0
     assert re.fullmatch(r"train acc \d\.\d{4}, test acc \d\.\d{4} after 25 iterations\n", captured.out)
@@ -53,8 +69,12 @@ def test_cli_trains_prints_the_final_line_and_writes_outputs(fake_mnist, tmp_pat
 
 def test_cli_numerical_defaults_to_float64(fake_mnist, capsys, monkeypatch):
     # the exact numerical gradient of 784-2-10 is quick enough for 2 iterations of batch 2
-    assert main(["train", "--iters", "2", "--batch-size", "2", "--hidden", "2", "--gradient", "numerical",
-                 "--no-progress"]) == 0
+    assert (
+        main(
+            ["train", "--iters", "2", "--batch-size", "2", "--hidden", "2", "--gradient", "numerical", "--no-progress"]
+        )
+        == 0
+    )
     assert "(float64), numerical gradient" in capsys.readouterr().err
 
 
@@ -141,8 +161,9 @@ def test_weights_too_large_for_the_dtype_are_refused_before_any_data(capsys, no_
 def test_a_huge_learning_rate_in_a_short_run_is_reported_as_diverged(fake_mnist, capsys):
     # fewer iterations than the divergence window: checked at the end of the run
     assert main(["train", "--iters", "49", "--lr", "1000", "--no-progress"]) == 1
-    assert re.search(r"error: training diverged at iteration 48: the mean loss of the last 49 iterations",
-                     capsys.readouterr().err)
+    assert re.search(
+        r"error: training diverged at iteration 48: the mean loss of the last 49 iterations", capsys.readouterr().err
+    )
 
 
 @pytest.fixture

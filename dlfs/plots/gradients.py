@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 import numpy as np
 from matplotlib.figure import Figure
@@ -96,16 +96,27 @@ def second_function_figure(lr: float = 0.05, step_num: int = 100) -> Figure:
     length[length == 0] = 1.0
     ax.quiver(QX, QY, -gx / length, -gy / length, angles="xy", color="#888888")
     starts = [(-0.4, 1.5), (0.5, 1.5)]
-    for start, color in zip(starts, ["tab:blue", "tab:red"]):
+    for start, color in zip(starts, ["tab:blue", "tab:red"], strict=True):
         path = gradient_descent_path(tilted_double_well, start, lr=lr, step_num=step_num)
-        ax.plot(path[:, 0], path[:, 1], "o-", color=color, ms=3,
-                label=f"descent from {start} ends at ({path[-1, 0]:.2f}, {path[-1, 1]:.2f})")
+        ax.plot(
+            path[:, 0],
+            path[:, 1],
+            "o-",
+            color=color,
+            ms=3,
+            label=f"descent from {start} ends at ({path[-1, 0]:.2f}, {path[-1, 1]:.2f})",
+        )
     offsets = {"global minimum": (-60, -38), "saddle": (-25, 14), "local minimum": (-20, -38)}
     for name, marker in [("global minimum", "*"), ("local minimum", "*"), ("saddle", "X")]:
         p = crit[name]
         ax.plot([p[0]], [p[1]], marker, color="black", ms=13 if marker == "*" else 9)
-        ax.annotate(f"{name}\nf = {tilted_double_well(p):.2f}", (p[0], p[1]), xytext=offsets[name],
-                    textcoords="offset points", bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.8})
+        ax.annotate(
+            f"{name}\nf = {tilted_double_well(p):.2f}",
+            (p[0], p[1]),
+            xytext=offsets[name],
+            textcoords="offset points",
+            bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.8},
+        )
     ax.set_xlim(-1.75, 1.75)
     ax.set_ylim(-1.75, 1.75)
     ax.set_aspect("equal")

@@ -42,8 +42,13 @@ def accuracy_vs_loss_figure(w_min: float = -3.0, w_max: float = 3.0, seed: int =
     ax_loss.grid(alpha=0.3)
     best = ws[np.argmin(loss)]
     ax_loss.axvline(best, color="gray", ls=":", lw=1)
-    ax_loss.annotate(f"lowest loss at w ≈ {best:.2f}", (best, loss.min()), xytext=(10, 30),
-                     textcoords="offset points", arrowprops={"arrowstyle": "->"})
+    ax_loss.annotate(
+        f"lowest loss at w ≈ {best:.2f}",
+        (best, loss.min()),
+        xytext=(10, 30),
+        textcoords="offset points",
+        arrowprops={"arrowstyle": "->"},
+    )
     fig.suptitle(f"One weight w of the model P(class 1) = sigmoid(w·x + {TINY_BIAS}), swept over [{w_min}, {w_max}]")
     return fig
 
@@ -62,8 +67,12 @@ def neg_log_figure() -> Figure:
     for p in (0.6, 0.1):
         ax.plot([p], [-np.log(p)], "o", color="tab:red")
         ax.annotate(f"y = {p}: −log y = {-np.log(p):.4f}", (p, -np.log(p)), xytext=(12, 12), textcoords="offset points")
-    ax.annotate(f"y → 0: −log y → ∞\n(with the delta: −log(0 + 1e-7) = {-np.log(CROSS_ENTROPY_DELTA):.1f})",
-                (0.01, 4.6), xytext=(0.15, 4.2), arrowprops={"arrowstyle": "->"})
+    ax.annotate(
+        f"y → 0: −log y → ∞\n(with the delta: −log(0 + 1e-7) = {-np.log(CROSS_ENTROPY_DELTA):.1f})",
+        (0.01, 4.6),
+        xytext=(0.15, 4.2),
+        arrowprops={"arrowstyle": "->"},
+    )
     ax.set_xlim(0, 1.02)
     ax.set_ylim(0, 5)
     ax.set_xlabel("y, the probability given to the correct class")
@@ -82,7 +91,7 @@ def _check_probability(p: float) -> float:
 
 
 def probability_prediction(p: float, correct: int = 2, classes: int = 10) -> np.ndarray:
-    """A prediction of shape (classes,), float64, giving ``p`` to class ``correct`` and (1 − p) equally to the rest (notebook 01)."""
+    """A prediction (classes,), float64: ``p`` for class ``correct``, 1 − p shared by the rest (notebook 01)."""
     p = _check_probability(p)
     y = np.full(classes, (1.0 - p) / (classes - 1))
     y[correct] = p
@@ -165,7 +174,7 @@ def mini_batch_figure(x_batch: np.ndarray, t_batch: np.ndarray) -> Figure:
         raise ValueError(f"mini_batch_figure: {n} images but targets of shape {t_batch.shape}.")
     fig = new_figure(1.3 * n, 1.9)
     axes = np.atleast_1d(fig.subplots(1, n))
-    for ax, image, label in zip(axes, x_batch.reshape(n, 28, 28), labels):
+    for ax, image, label in zip(axes, x_batch.reshape(n, 28, 28), labels, strict=True):
         ax.imshow(image, cmap="gray_r")
         ax.set_xticks([])
         ax.set_yticks([])

@@ -6,7 +6,7 @@
 
 from __future__ import annotations
 
-from typing import Callable, Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 from matplotlib.figure import Figure
@@ -56,7 +56,7 @@ def difference_error_figure(h_min_exp: float = -20, h_max_exp: float = 0) -> Fig
     ]
     fig = new_figure(12, 4.5)
     axes = fig.subplots(1, 2, sharey=True)
-    for ax, (f, dfdx, x, title) in zip(axes, cases):
+    for ax, (f, dfdx, x, title) in zip(axes, cases, strict=True):
         fwd, cen = difference_errors(f, dfdx, x, hs)
         ax.loglog(hs, _positive_on_log(fwd), color="tab:red", label="forward (f(x+h) − f(x)) / h")
         ax.loglog(hs, _positive_on_log(cen), color="tab:blue", label="central (f(x+h) − f(x−h)) / 2h")
@@ -67,8 +67,13 @@ def difference_error_figure(h_min_exp: float = -20, h_max_exp: float = 0) -> Fig
             j = int(np.nanargmin(_positive_on_log(fwd)))
             for k, err, color, name in [(i, cen, "tab:blue", "central"), (j, fwd, "tab:red", "forward")]:
                 ax.plot([hs[k]], [err[k]], "o", color=color)
-                ax.annotate(f"best {name} h ≈ {hs[k]:.0e}", (hs[k], err[k]), xytext=(-140, -35),
-                            textcoords="offset points", arrowprops={"arrowstyle": "->"})
+                ax.annotate(
+                    f"best {name} h ≈ {hs[k]:.0e}",
+                    (hs[k], err[k]),
+                    xytext=(-140, -35),
+                    textcoords="offset points",
+                    arrowprops={"arrowstyle": "->"},
+                )
         ax.set_xlabel("step h")
         ax.set_ylabel("absolute error of the derivative")
         ax.set_title(title)
@@ -92,10 +97,12 @@ def tangent_figure(points: Sequence[float] = (5.0, 10.0), h: float = 1e-4) -> Fi
     fig = new_figure(7, 4.5)
     ax = fig.subplots()
     ax.plot(xs, function_1(xs), color="black", label="f(x) = 0.01x² + 0.1x")
-    for x, color in zip(points, ["tab:blue", "tab:red", "tab:green", "tab:purple"]):
+    for x, color in zip(points, ["tab:blue", "tab:red", "tab:green", "tab:purple"], strict=False):
         slope = numerical_diff(function_1, float(x), h)
         fx = function_1(float(x))
-        ax.plot(xs, _tangent_line(slope, x, fx, xs), color=color, ls="--", label=f"tangent at x = {x:g}, slope {slope:.4f}")
+        ax.plot(
+            xs, _tangent_line(slope, x, fx, xs), color=color, ls="--", label=f"tangent at x = {x:g}, slope {slope:.4f}"
+        )
         ax.plot([x], [fx], "o", color=color)
     ax.set_xlabel("x")
     ax.set_ylabel("f(x)")
@@ -153,8 +160,15 @@ def tangent_view(x: float, h: float) -> tuple[Figure, str]:
         f"exact 0.02x + 0.1:  {exact!r}",
     ]
     if x + h == x:
-        ax.text(10, 5.5, "x + h == x: both estimates are 0", ha="center", color="tab:red", fontsize=13,
-                bbox={"facecolor": "white", "edgecolor": "tab:red"})
+        ax.text(
+            10,
+            5.5,
+            "x + h == x: both estimates are 0",
+            ha="center",
+            color="tab:red",
+            fontsize=13,
+            bbox={"facecolor": "white", "edgecolor": "tab:red"},
+        )
         lines.append(
             f"x + h == x in float64 (h is below the gap between floats near x, {np.spacing(x):.1e}), "
             "so f(x + h) − f(x) = 0 and both estimates are 0: rounding error"

@@ -65,10 +65,11 @@ def plot_simple_net_descent(path: dict[str, np.ndarray], t: ArrayLike, learning_
     ax1.set_ylim(bottom=0)
     ax1.set_title("SimpleNet loss" + (f", lr={learning_rate:g}" if learning_rate is not None else ""))
     ax1.grid(alpha=0.3)
-    for c, color in zip(range(3), ("tab:orange", "tab:green", "tab:purple")):
+    for c, color in zip(range(3), ("tab:orange", "tab:green", "tab:purple"), strict=True):
         style = "-" if c == target else "--"
-        ax2.plot(steps, path["probs"][:, c], style, color=color,
-                 label=f"p(class {c})" + (" = target" if c == target else ""))
+        ax2.plot(
+            steps, path["probs"][:, c], style, color=color, label=f"p(class {c})" + (" = target" if c == target else "")
+        )
     ax2.set_ylim(0, 1)
     ax2.set_xlabel("update (step)")
     ax2.set_ylabel("softmax probability")
@@ -89,7 +90,9 @@ def draw_simple_net_descent(W, x, t, learning_rate: float = 0.1, step_num: int =
     if last < step_num:
         summary = f"lr={learning_rate:g}: diverged, the loss became non-finite after {last + 1} updates"
     else:
-        summary = (f"lr={learning_rate:g}: loss {path['loss'][0]:.4f} → {path['loss'][last]:.4f} after {last} updates, "
-                   f"p(target) {path['probs'][0][target]:.3f} → {path['probs'][last][target]:.3f}")
+        summary = (
+            f"lr={learning_rate:g}: loss {path['loss'][0]:.4f} → {path['loss'][last]:.4f} after {last} updates, "
+            f"p(target) {path['probs'][0][target]:.3f} → {path['probs'][last][target]:.3f}"
+        )
     fig.suptitle(summary)
     return fig, summary

@@ -38,15 +38,19 @@ def plot_loss(history: TrainHistory, ax=None, zoom: int | None = None, title: st
         w = max(n // 50, 5)
         smooth = np.convolve(loss[:n], np.ones(w) / w, mode="valid")
         # centred, so the smoothed curve does not lag behind the raw one
-        ax.plot(np.arange(len(smooth)) + (w - 1) / 2, smooth, lw=1.6, color="tab:orange",
-                label=f"mean of {w} iterations")
+        ax.plot(
+            np.arange(len(smooth)) + (w - 1) / 2, smooth, lw=1.6, color="tab:orange", label=f"mean of {w} iterations"
+        )
     ax.set_xlabel("iteration")
     ax.set_ylabel("loss (cross entropy)")
     cfg = history.config
-    ax.set_title(title or (
-        f"Loss, {cfg.get('gradient', '')} SGD, lr={cfg.get('learning_rate', '?')}, batch {cfg.get('batch_size', '?')}"
-        + (f" (first {n} iterations)" if zoom is not None else "")
-    ))
+    ax.set_title(
+        title
+        or (
+            f"Loss, {cfg.get('gradient', '')} SGD, lr={cfg.get('learning_rate', '?')}, "
+            f"batch {cfg.get('batch_size', '?')}" + (f" (first {n} iterations)" if zoom is not None else "")
+        )
+    )
     ax.set_xlim(0, max(n - 1, 1))
     ax.set_ylim(bottom=0)
     ax.grid(alpha=0.3)
@@ -145,8 +149,15 @@ def plot_confusion_matrix(cm: ArrayLike, title: str = "Confusion matrix on the t
     im = ax.imshow(np.log10(1 + off), cmap="Reds", vmin=0)
     for i in range(n):
         for j in range(n):
-            ax.text(j, i, str(int(cm[i, j])), ha="center", va="center", fontsize=8,
-                    fontweight="bold" if i == j else "normal")
+            ax.text(
+                j,
+                i,
+                str(int(cm[i, j])),
+                ha="center",
+                va="center",
+                fontsize=8,
+                fontweight="bold" if i == j else "normal",
+            )
     ax.set_xticks(range(n))
     ax.set_yticks(range(n))
     ax.set_xlabel("predicted label")
@@ -206,11 +217,13 @@ def plot_misclassified(
         ax.axis("off")
         ax.text(0.5, 0.5, "no mistakes", ha="center", va="center")
         return fig
-    titles = [
-        f"{t[i]}→{predicted[i]}" + ("" if prob is None else f" {float(np.asarray(prob)[i]):.2f}") for i in wrong
-    ]
-    fig = plot_digit_grid(_images(x)[wrong], titles, ncols=ncols,
-                          title="Misclassified test digits: true→predicted (probability of the prediction)")
+    titles = [f"{t[i]}→{predicted[i]}" + ("" if prob is None else f" {float(np.asarray(prob)[i]):.2f}") for i in wrong]
+    fig = plot_digit_grid(
+        _images(x)[wrong],
+        titles,
+        ncols=ncols,
+        title="Misclassified test digits: true→predicted (probability of the prediction)",
+    )
     for ax in fig.axes:
         ax.title.set_color("tab:red")
     return fig
@@ -239,10 +252,21 @@ def draw_training_run(
     """
     net = TwoLayerNet(np.asarray(x_train).shape[1], hidden_size, 10, seed=seed, dtype=np.float32)
     try:
-        history = train(net, x_train, t_train, x_test, t_test, iters_num=iters_num, batch_size=batch_size,
-                        learning_rate=learning_rate, seed=seed, progress=False)
-        summary = (f"after {iters_num} iterations: train acc {history.train_acc[-1]:.3f}, "
-                   f"test acc {history.test_acc[-1]:.3f}")
+        history = train(
+            net,
+            x_train,
+            t_train,
+            x_test,
+            t_test,
+            iters_num=iters_num,
+            batch_size=batch_size,
+            learning_rate=learning_rate,
+            seed=seed,
+            progress=False,
+        )
+        summary = (
+            f"after {iters_num} iterations: train acc {history.train_acc[-1]:.3f}, test acc {history.test_acc[-1]:.3f}"
+        )
     except TrainingDiverged as err:
         history = err.history
         summary = f"diverged at iteration {err.iteration}: the loss became {err.loss}"

@@ -49,8 +49,13 @@ ENABLE_HINT = (
     "uses that browser (never run `playwright install`)."
 )
 CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
 ]
 VIEWPORT = {"width": 1400, "height": 1000}
 SERVER_START_TIMEOUT = 120  # s; the machine is shared, JupyterLab takes ~15 s when it is busy
@@ -70,11 +75,13 @@ SLIDER_CODE = re.compile(r"\w*Slider\(|_explorer\(|\binteract(ive)?\(")
 
 # --------------------------------------------------------------------------- availability
 
+
 def _unavailable(reason: str):
     """Skip (a learner's machine) or fail (CI: DLFS_REQUIRE_BROWSER=1) the browser tier."""
     if os.environ.get("DLFS_REQUIRE_BROWSER") == "1":
-        pytest.fail(f"browser tests are required here (DLFS_REQUIRE_BROWSER=1) but {reason}. {ENABLE_HINT}",
-                    pytrace=False)
+        pytest.fail(
+            f"browser tests are required here (DLFS_REQUIRE_BROWSER=1) but {reason}. {ENABLE_HINT}", pytrace=False
+        )
     pytest.skip(f"browser tests skipped: {reason}. {ENABLE_HINT}")
 
 
@@ -92,6 +99,7 @@ def chromium_executable() -> str:
 
 # --------------------------------------------------------------------------- JupyterLab server
 
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -105,8 +113,12 @@ def jupyter_env(base: Path) -> dict[str, str]:
     no autosave (belt and braces: the server only ever sees a temporary copy anyway).
     """
     env = dict(os.environ)
-    for name, sub in [("JUPYTER_CONFIG_DIR", "config"), ("JUPYTER_RUNTIME_DIR", "runtime"),
-                      ("JUPYTERLAB_SETTINGS_DIR", "settings"), ("JUPYTERLAB_WORKSPACES_DIR", "workspaces")]:
+    for name, sub in [
+        ("JUPYTER_CONFIG_DIR", "config"),
+        ("JUPYTER_RUNTIME_DIR", "runtime"),
+        ("JUPYTERLAB_SETTINGS_DIR", "settings"),
+        ("JUPYTERLAB_WORKSPACES_DIR", "workspaces"),
+    ]:
         env[name] = str(base / sub)
         (base / sub).mkdir(parents=True, exist_ok=True)
     settings = {
@@ -136,8 +148,10 @@ def wait_for_server(proc: subprocess.Popen, url: str, log: Path, timeout: float)
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            raise AssertionError(f"JupyterLab exited with code {proc.returncode} before answering on {url}; "
-                                 f"its log ({log}) ends with:\n{_tail(log)}")
+            raise AssertionError(
+                f"JupyterLab exited with code {proc.returncode} before answering on {url}; "
+                f"its log ({log}) ends with:\n{_tail(log)}"
+            )
         if http_status(url) == 200:
             return
         time.sleep(0.5)
@@ -196,8 +210,9 @@ class LabServer:
     log: Path
 
     def api(self, method: str, path: str) -> object:
-        request = urllib.request.Request(f"{self.url}{path}", method=method,
-                                         headers={"Authorization": f"token {self.token}"})
+        request = urllib.request.Request(
+            f"{self.url}{path}", method=method, headers={"Authorization": f"token {self.token}"}
+        )
         with urllib.request.urlopen(request, timeout=30) as response:
             body = response.read()
         return json.loads(body) if body else None
@@ -215,14 +230,28 @@ def jupyterlab(chromium_executable, tmp_path_factory) -> LabServer:
     root = mirror_checkout(base / "checkout")
     port, token = free_port(), secrets.token_hex(16)
     log = base / "jupyterlab.log"
-    command = [sys.executable, "-m", "jupyterlab", "--no-browser", "--ServerApp.ip=127.0.0.1",
-               f"--ServerApp.port={port}", "--ServerApp.port_retries=0", f"--IdentityProvider.token={token}",
-               f"--ServerApp.root_dir={root}"]
+    command = [
+        sys.executable,
+        "-m",
+        "jupyterlab",
+        "--no-browser",
+        "--ServerApp.ip=127.0.0.1",
+        f"--ServerApp.port={port}",
+        "--ServerApp.port_retries=0",
+        f"--IdentityProvider.token={token}",
+        f"--ServerApp.root_dir={root}",
+    ]
     if os.geteuid() == 0:  # CI containers run as root; JupyterLab refuses that unless told
         command.append("--allow-root")
     with open(log, "wb") as log_file:
-        proc = subprocess.Popen(command, cwd=base, env=jupyter_env(base), stdout=log_file,
-                                stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+        proc = subprocess.Popen(
+            command,
+            cwd=base,
+            env=jupyter_env(base),
+            stdout=log_file,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+        )
     server = LabServer(url=f"http://127.0.0.1:{port}", token=token, root=root, log=log)
     try:
         wait_for_server(proc, f"{server.url}/api/status?token={token}", log, SERVER_START_TIMEOUT)
@@ -237,6 +266,7 @@ def jupyterlab(chromium_executable, tmp_path_factory) -> LabServer:
 
 
 # Fixtures for tests that start servers themselves (test_make_lab.py).
+
 
 @pytest.fixture(scope="session")
 def repo() -> Path:
@@ -262,13 +292,15 @@ def stop_group():
 
 # --------------------------------------------------------------------------- browser and pages
 
+
 @pytest.fixture(scope="session")
 def browser(chromium_executable):
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=chromium_executable, headless=True,
-                                              args=CHROMIUM_ARGS, timeout=60_000)
+        chromium = playwright.chromium.launch(
+            executable_path=chromium_executable, headless=True, args=CHROMIUM_ARGS, timeout=60_000
+        )
         yield chromium
         chromium.close()
 
@@ -281,13 +313,14 @@ def _slug(text: str) -> str:
 class Explorer:
     """A slider explorer as rendered: sliders above one ipywidgets.Output with a picture and text."""
 
-    notebook: "NotebookPage"
+    notebook: NotebookPage
     root: object  # playwright Locator of the explorer's outermost widget box
 
     def slider(self, description: str):
         # a locator given to filter(has=...) must start at the page; it is matched inside each candidate
         label = self.notebook.page.locator(".widget-label").filter(
-            has_text=re.compile(rf"^\s*{re.escape(description)}\s*$"))
+            has_text=re.compile(rf"^\s*{re.escape(description)}\s*$")
+        )
         return self.root.locator(".widget-slider").filter(has=label)
 
     def readout(self, description: str) -> str:
@@ -343,9 +376,12 @@ class Explorer:
             if time.monotonic() > deadline:
                 picture = "unchanged" if now[0] == before[0] else ("missing" if not now[0] else "changed")
                 text = "unchanged" if now[1] == before[1] else ("missing" if not now[1] else "changed")
-                raise AssertionError(self.notebook.where(
-                    f"after {what} the explorer did not redraw within {REDRAW_TIMEOUT} s: picture {picture}, "
-                    f"text {text} (text now: {now[1]!r})"))
+                raise AssertionError(
+                    self.notebook.where(
+                        f"after {what} the explorer did not redraw within {REDRAW_TIMEOUT} s: picture {picture}, "
+                        f"text {text} (text now: {now[1]!r})"
+                    )
+                )
             time.sleep(0.25)
 
     def screenshot(self, name: str) -> Path:
@@ -372,8 +408,10 @@ class NotebookPage:
         self.context.set_default_timeout(PAGE_TIMEOUT * 1000)
         self.page = self.context.new_page()
         self.console: list[str] = []  # the browser console's errors and warnings, for failure messages
-        self.page.on("console", lambda m: self.console.append(f"console.{m.type}: {m.text}")
-                     if m.type in ("error", "warning") else None)
+        self.page.on(
+            "console",
+            lambda m: self.console.append(f"console.{m.type}: {m.text}") if m.type in ("error", "warning") else None,
+        )
         self.page.on("pageerror", lambda e: self.console.append(f"page error: {e}"))
         self.notes: list[str] = []
         self.result: RunResult | None = None
@@ -396,12 +434,18 @@ class NotebookPage:
         path.parent.mkdir(parents=True, exist_ok=True)
         if full:
             height = self.page.evaluate(
-                "() => { const n = document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-WindowedPanel-outer');"
-                " return n ? n.scrollHeight : 0; }")
-            self.page.set_viewport_size({"width": VIEWPORT["width"], "height": int(min(max(height + 200, VIEWPORT["height"]), 30000))})
+                "() => { const n = document.querySelector("
+                "'.jp-NotebookPanel:not(.lm-mod-hidden) .jp-WindowedPanel-outer');"
+                " return n ? n.scrollHeight : 0; }"
+            )
+            self.page.set_viewport_size(
+                {"width": VIEWPORT["width"], "height": int(min(max(height + 200, VIEWPORT["height"]), 30000))}
+            )
             self.page.evaluate(  # Run All leaves the notebook scrolled to its end
-                "() => { const n = document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-WindowedPanel-outer');"
-                " if (n) n.scrollTop = 0; }")
+                "() => { const n = document.querySelector("
+                "'.jp-NotebookPanel:not(.lm-mod-hidden) .jp-WindowedPanel-outer');"
+                " if (n) n.scrollTop = 0; }"
+            )
             self.page.wait_for_timeout(1000)  # let the cells that came into view paint
         try:
             self.page.screenshot(path=str(path))
@@ -419,12 +463,20 @@ class NotebookPage:
         """Idle according to the status bar (it says 'Initializing' while the toolbar already says idle)."""
         text = self.status_bar()
         toolbar = self.page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook-ExecutionIndicator")
-        return (re.search(r"\| Idle\b", text) is not None and "No Kernel" not in text
-                and toolbar.count() > 0 and toolbar.first.get_attribute("data-status") == "idle")
+        return (
+            re.search(r"\| Idle\b", text) is not None
+            and "No Kernel" not in text
+            and toolbar.count() > 0
+            and toolbar.first.get_attribute("data-status") == "idle"
+        )
 
     def prompts(self) -> list[str]:
-        return [p.strip() for p in self.page.locator(
-            ".jp-NotebookPanel:not(.lm-mod-hidden) .jp-CodeCell .jp-InputArea-prompt").all_text_contents()]
+        return [
+            p.strip()
+            for p in self.page.locator(
+                ".jp-NotebookPanel:not(.lm-mod-hidden) .jp-CodeCell .jp-InputArea-prompt"
+            ).all_text_contents()
+        ]
 
     def wait_until(self, condition, timeout: float, what: str, stable: float = 1.0) -> None:
         """Poll `condition` until it holds for `stable` seconds in a row."""
@@ -437,8 +489,12 @@ class NotebookPage:
             else:
                 since = None
             if time.monotonic() > deadline:
-                raise AssertionError(self.where(f"timed out after {timeout} s waiting for {what}; status bar: "
-                                                f"{self.status_bar()!r}; prompts: {self.prompts()}"))
+                raise AssertionError(
+                    self.where(
+                        f"timed out after {timeout} s waiting for {what}; status bar: "
+                        f"{self.status_bar()!r}; prompts: {self.prompts()}"
+                    )
+                )
             time.sleep(0.25)
 
     # ---- actions
@@ -449,8 +505,10 @@ class NotebookPage:
     def start_open(self) -> None:
         """Load JupyterLab with this notebook in a fresh workspace (returns before the kernel is up)."""
         workspace = re.sub(r"\W+", "-", self.name)  # a dot in a workspace name breaks the URL route
-        self.page.goto(f"{self.server.url}/lab/workspaces/{workspace}/tree/{self.name}?reset&token={self.server.token}",
-                       wait_until="commit")
+        self.page.goto(
+            f"{self.server.url}/lab/workspaces/{workspace}/tree/{self.name}?reset&token={self.server.token}",
+            wait_until="commit",
+        )
 
     def ready(self) -> bool:
         """The notebook is shown and its kernel has been idle for 1.5 s (a non-blocking finish_open)."""
@@ -466,7 +524,9 @@ class NotebookPage:
         The toolbar's indicator says idle while the status bar still says 'Initializing',
         and a Run All clicked then is silently lost.
         """
-        self.wait_until(self._ready_or_kernel_dialog, PAGE_TIMEOUT, "the kernel to start (status bar 'Idle')", stable=1.5)
+        self.wait_until(
+            self._ready_or_kernel_dialog, PAGE_TIMEOUT, "the kernel to start (status bar 'Idle')", stable=1.5
+        )
 
     def _ready_or_kernel_dialog(self) -> bool:
         dialogs = self.page.locator(".jp-Dialog")
@@ -489,7 +549,8 @@ class NotebookPage:
     def menu(self, menu: str, item: str) -> None:
         self.page.locator(".lm-MenuBar-itemLabel").filter(has_text=re.compile(rf"^{re.escape(menu)}$")).click()
         entry = self.page.locator(".lm-Menu-item").filter(
-            has=self.page.locator(".lm-Menu-itemLabel").filter(has_text=re.compile(rf"^{re.escape(item)}$")))
+            has=self.page.locator(".lm-Menu-itemLabel").filter(has_text=re.compile(rf"^{re.escape(item)}$"))
+        )
         entry.click()
 
     def clear_and_run_all(self) -> RunResult:
@@ -499,21 +560,38 @@ class NotebookPage:
     def start_run(self) -> None:
         """Edit > Clear Outputs of All Cells, check that they are gone, Run > Run All Cells."""
         self.menu("Edit", "Clear Outputs of All Cells")
-        self.wait_until(lambda: self.page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Cell-outputArea .jp-OutputArea-child").count() == 0
-                        and all(p in ("[ ]:", "") for p in self.prompts()),
-                        30, "Edit > Clear Outputs of All Cells to remove every output", stable=0.5)
+        self.wait_until(
+            lambda: (
+                self.page.locator(
+                    ".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Cell-outputArea .jp-OutputArea-child"
+                ).count()
+                == 0
+                and all(p in ("[ ]:", "") for p in self.prompts())
+            ),
+            30,
+            "Edit > Clear Outputs of All Cells to remove every output",
+            stable=0.5,
+        )
         self._started = time.monotonic()
         self._started_at = time.time()
         self.menu("Run", "Run All Cells")
-        self.wait_until(lambda: any(p == "[*]:" or re.fullmatch(r"\[\d+\]:", p) for p in self.prompts()),
-                        60, "Run > Run All Cells to start", stable=0)
+        self.wait_until(
+            lambda: any(p == "[*]:" or re.fullmatch(r"\[\d+\]:", p) for p in self.prompts()),
+            60,
+            "Run > Run All Cells to start",
+            stable=0,
+        )
 
     def wait_run(self) -> RunResult:
         """Wait until no cell is queued or running and the kernel is idle."""
         if self.result is None:
             remaining = RUN_ALL_TIMEOUT - (time.monotonic() - self._started)
-            self.wait_until(lambda: "[*]:" not in self.prompts() and self.kernel_idle(),
-                            max(remaining, 1), f"Run All Cells to finish (limit {RUN_ALL_TIMEOUT} s)", stable=1.5)
+            self.wait_until(
+                lambda: "[*]:" not in self.prompts() and self.kernel_idle(),
+                max(remaining, 1),
+                f"Run All Cells to finish (limit {RUN_ALL_TIMEOUT} s)",
+                stable=1.5,
+            )
             self.result = RunResult(seconds=self._run_seconds())
             self.context.set_default_timeout(INTERACTION_TIMEOUT * 1000)  # loaded: fail fast from now on
         return self.result
@@ -563,15 +641,21 @@ class NotebookPage:
             for rendered in cell.locator(".jp-Cell-outputArea .jp-RenderedText[data-mime-type='text/plain']").all():
                 text = rendered.text_content()
                 if WIDGET_REPR.search(text):
-                    problems.append(f"{label}: a widget is shown as text, not rendered "
-                                    f"(is the JupyterLab widget extension installed?): {text.strip()[:200]}")
+                    problems.append(
+                        f"{label}: a widget is shown as text, not rendered "
+                        f"(is the JupyterLab widget extension installed?): {text.strip()[:200]}"
+                    )
         # Every non-empty code cell ran: an error stops Run All and leaves later prompts empty.
         prompts = self.prompts()
         nonempty = [bool("".join(c["source"]).strip()) for c in self.code_cells()]
         if len(prompts) != len(nonempty):
             problems.append(f"JupyterLab shows {len(prompts)} code cells, the file has {len(nonempty)}")
         else:
-            not_run = [i + 1 for i, (p, ran) in enumerate(zip(prompts, nonempty)) if ran and not re.fullmatch(r"\[\d+\]:", p)]
+            not_run = [
+                i + 1
+                for i, (p, ran) in enumerate(zip(prompts, nonempty, strict=False))
+                if ran and not re.fullmatch(r"\[\d+\]:", p)
+            ]
             if not_run:
                 problems.append(f"code cells {not_run} did not run (prompts: {[prompts[i - 1] for i in not_run]})")
         return problems
@@ -580,12 +664,17 @@ class NotebookPage:
         return any(SLIDER_CODE.search("".join(c["source"])) for c in self.code_cells())
 
     def committed_widget_views(self) -> int:
-        return sum("application/vnd.jupyter.widget-view+json" in o.get("data", {})
-                   for c in self.code_cells() for o in c.get("outputs", []))
+        return sum(
+            "application/vnd.jupyter.widget-view+json" in o.get("data", {})
+            for c in self.code_cells()
+            for o in c.get("outputs", [])
+        )
 
     def rendered_widget_views(self) -> int:
-        return self.page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Cell-outputArea > .jp-OutputArea-child"
-                                 " > .jp-OutputArea-output > .jupyter-widgets").count()
+        return self.page.locator(
+            ".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Cell-outputArea > .jp-OutputArea-child"
+            " > .jp-OutputArea-output > .jupyter-widgets"
+        ).count()
 
     def rendered_sliders(self) -> int:
         return self.page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .widget-slider .noUi-handle").count()
@@ -593,11 +682,15 @@ class NotebookPage:
     def explorer(self, slider_description: str) -> Explorer:
         """The outermost rendered widget of the cell output that holds the slider with this description."""
         label = self.page.locator(".widget-label").filter(
-            has_text=re.compile(rf"^\s*{re.escape(slider_description)}\s*$"))
-        root = self.page.locator(".jp-Cell-outputArea > .jp-OutputArea-child > .jp-OutputArea-output > .jupyter-widgets").filter(
-            has=self.page.locator(".widget-slider").filter(has=label))
+            has_text=re.compile(rf"^\s*{re.escape(slider_description)}\s*$")
+        )
+        root = self.page.locator(
+            ".jp-Cell-outputArea > .jp-OutputArea-child > .jp-OutputArea-output > .jupyter-widgets"
+        ).filter(has=self.page.locator(".widget-slider").filter(has=label))
         count = root.count()
-        assert count == 1, self.where(f"expected one explorer with a slider labelled {slider_description!r}, found {count}")
+        assert count == 1, self.where(
+            f"expected one explorer with a slider labelled {slider_description!r}, found {count}"
+        )
         return Explorer(self, root)
 
     def close(self) -> None:

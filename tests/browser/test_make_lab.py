@@ -38,19 +38,27 @@ def test_make_lab_starts_jupyterlab_on_the_notebooks(tmp_path, repo, isolated_ju
     recorder.chmod(0o755)
     env = isolated_jupyter_env(tmp_path / "jupyter")
     env["BROWSER"] = f"{recorder} %s"
-    lab_args = (f"--port={port} --ServerApp.port_retries=0 --ServerApp.ip=127.0.0.1 "
-                f"--IdentityProvider.token={token}")
+    lab_args = f"--port={port} --ServerApp.port_retries=0 --ServerApp.ip=127.0.0.1 --IdentityProvider.token={token}"
     log = tmp_path / "make-lab.log"
     with open(log, "wb") as log_file:
         # its own process group (session), so that make and the JupyterLab it starts stop together
-        proc = subprocess.Popen(["make", "lab", f"LAB_ARGS={lab_args}"], cwd=repo, env=env, stdout=log_file,
-                                stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True)
+        proc = subprocess.Popen(
+            ["make", "lab", f"LAB_ARGS={lab_args}"],
+            cwd=repo,
+            env=env,
+            stdout=log_file,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+        )
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + START_TIMEOUT
         while http_get(f"{base}/api/status?token={token}") != 200:
             assert proc.poll() is None, f"make lab exited with code {proc.returncode}:\n{_tail(log)}"
-            assert time.monotonic() < deadline, f"make lab did not answer on {base} within {START_TIMEOUT} s:\n{_tail(log)}"
+            assert time.monotonic() < deadline, (
+                f"make lab did not answer on {base} within {START_TIMEOUT} s:\n{_tail(log)}"
+            )
             time.sleep(0.5)
 
         assert http_get(f"{base}/lab?token={token}") == 200, f"{base}/lab does not answer 200:\n{_tail(log)}"
@@ -67,7 +75,9 @@ def test_make_lab_starts_jupyterlab_on_the_notebooks(tmp_path, repo, isolated_ju
         assert http_get(url) == 200, f"{url} does not answer 200"
     finally:
         stop_group(proc)
-    assert http_get(f"{base}/api/status?token={token}") is None, f"JupyterLab still answers on {base} after it was stopped"
+    assert http_get(f"{base}/api/status?token={token}") is None, (
+        f"JupyterLab still answers on {base} after it was stopped"
+    )
 
 
 def _follow_redirect_file(address: str) -> str:

@@ -14,8 +14,12 @@ from pathlib import Path
 import pytest
 
 # Notebooks whose page stays open after the Run All test, for a slider test below.
-SLIDER_TESTED = {"01_loss_functions.ipynb", "02_numerical_differentiation.ipynb", "04_gradient_descent.ipynb",
-                 "05_simple_net.ipynb"}
+SLIDER_TESTED = {
+    "01_loss_functions.ipynb",
+    "02_numerical_differentiation.ipynb",
+    "04_gradient_descent.ipynb",
+    "05_simple_net.ipynb",
+}
 
 
 def test_notebook_runs_clean_in_jupyterlab(notebook_name, executed_notebook, artifacts):
@@ -36,8 +40,10 @@ def test_notebook_runs_clean_in_jupyterlab(notebook_name, executed_notebook, art
         problems.append(f"the committed notebook shows {committed} widget(s); JupyterLab rendered only {rendered}")
     if problems and notebook.console:
         counts = Counter(notebook.console)
-        problems.append("the browser console said:\n  " + "\n  ".join(
-            f"{message}" + (f" (×{n})" if n > 1 else "") for message, n in list(counts.items())[-15:]))
+        problems.append(
+            "the browser console said:\n  "
+            + "\n  ".join(f"{message}" + (f" (×{n})" if n > 1 else "") for message, n in list(counts.items())[-15:])
+        )
     assert not problems, notebook.where("after Run All in JupyterLab:\n- " + "\n- ".join(problems))
 
     if name not in SLIDER_TESTED:
@@ -94,14 +100,18 @@ def test_loss_functions_probability_slider(executed_notebook):
     dragged = explorer.wait_for_redraw(start, "dragging the probability slider with the mouse")
     p = explorer.readout(description)
     assert _number(p) == pytest.approx(0.2, abs=0.03), notebook.where(f"dragging to 1/5 of the track gave p = {p}")
-    assert dragged[1].startswith(f"p = {p}:"), notebook.where(f"the text does not follow the slider (p = {p}): {dragged[1]!r}")
+    assert dragged[1].startswith(f"p = {p}:"), notebook.where(
+        f"the text does not follow the slider (p = {p}): {dragged[1]!r}"
+    )
     explorer.screenshot("01_loss_functions-p-dragged")
 
     explorer.press(description, "ArrowLeft", 5)
     keyed = explorer.wait_for_redraw(dragged, "pressing ArrowLeft five times on the probability slider")
     p2 = explorer.readout(description)
     assert _number(p2) == pytest.approx(_number(p) - 0.05, abs=1e-9), notebook.where(f"5 × ArrowLeft: {p} -> {p2}")
-    assert keyed[1].startswith(f"p = {p2}:"), notebook.where(f"the text does not follow the slider (p = {p2}): {keyed[1]!r}")
+    assert keyed[1].startswith(f"p = {p2}:"), notebook.where(
+        f"the text does not follow the slider (p = {p2}): {keyed[1]!r}"
+    )
 
 
 @pytest.mark.notebook("02_numerical_differentiation.ipynb")
@@ -116,13 +126,17 @@ def test_numerical_differentiation_step_slider(executed_notebook):
     explorer.drag("step h", -0.5)  # past the left end: the minimum, h = 1e-20
     tiny = explorer.wait_for_redraw(start, "dragging the step h to its minimum")
     h = explorer.readout("step h")
-    assert _number(h) == pytest.approx(1e-20), notebook.where(f"dragging past the left end should give h = 1e-20, got {h}")
+    assert _number(h) == pytest.approx(1e-20), notebook.where(
+        f"dragging past the left end should give h = 1e-20, got {h}"
+    )
     assert "x + h == x" in tiny[1], notebook.where(f"h = 1e-20 should show the rounding failure; text: {tiny[1]!r}")
     explorer.screenshot("02_numerical_differentiation-h-tiny")
 
     explorer.press("step h", "ArrowRight", 30)  # 30 steps of 0.5 decades: h = 1e-5
     keyed = explorer.wait_for_redraw(tiny, "pressing ArrowRight 30 times on the step slider")
-    assert re.search(r"h = 1\.0e-05", keyed[1]), notebook.where(f"30 × ArrowRight from 1e-20 should give h = 1e-5: {keyed[1]!r}")
+    assert re.search(r"h = 1\.0e-05", keyed[1]), notebook.where(
+        f"30 × ArrowRight from 1e-20 should give h = 1e-5: {keyed[1]!r}"
+    )
     assert "x + h == x" not in keyed[1], notebook.where(f"h = 1e-5 should not fail: {keyed[1]!r}")
 
 
@@ -138,7 +152,9 @@ def test_simple_net_learning_rate_slider(executed_notebook):
     explorer.drag("learning rate", 0.25)  # log scale 1e-3 … 100
     dragged = explorer.wait_for_redraw(start, "dragging the learning-rate slider with the mouse", text=False)
     lr1 = _number(explorer.readout("learning rate"))
-    assert lr1 < lr0, notebook.where(f"dragging to a quarter of the track should lower the learning rate: {lr0} -> {lr1}")
+    assert lr1 < lr0, notebook.where(
+        f"dragging to a quarter of the track should lower the learning rate: {lr0} -> {lr1}"
+    )
     explorer.screenshot("05_simple_net-lr-dragged")
 
     explorer.press("learning rate", "ArrowRight", 2)
