@@ -21,6 +21,7 @@ from importlib.metadata import PackageNotFoundError, version
 from .datasets import load_mnist
 from .functions import cross_entropy_error, sigmoid, sigmoid_grad, softmax, sum_squares_error
 from .gradient import gradient_descent, gradient_descent_path, numerical_diff, numerical_gradient
+from .language import set_language
 from .nets import SimpleNet, TwoLayerNet
 
 # the module dlfs.train stays reachable as such (its function is dlfs.train.train)
@@ -42,6 +43,7 @@ __all__ = [
     "TrainHistory",
     "TrainingDiverged",
     "TrainingStalled",
+    "set_language",
 ]
 
 try:  # one source of the version: pyproject.toml, as installed

@@ -15,7 +15,19 @@ ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "dlfs"
 MODULES = sorted(PACKAGE.rglob("*.py"))
 
-CORE = {"checks", "files", "functions", "gradient", "examples", "fast_gradient", "nets", "train", "blas", "datasets"}
+CORE = {
+    "checks",
+    "files",
+    "language",
+    "functions",
+    "gradient",
+    "examples",
+    "fast_gradient",
+    "nets",
+    "train",
+    "blas",
+    "datasets",
+}
 VISUAL_LIBRARIES = ("matplotlib", "ipywidgets", "IPython", "traitlets")
 MAX_FUNCTION_LINES = 100
 
