@@ -1,6 +1,7 @@
-"""Tests for dlfs.mnist_viz: every figure under Agg, and the slider callbacks at extreme values."""
+"""Figures and explorer of notebooks/06_two_layer_net_mnist.ipynb under Agg, and the training callback at extremes."""
 
 import matplotlib
+from figure_checks import labelled
 
 matplotlib.use("Agg")
 
@@ -9,11 +10,9 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
 from dlfs import (  # noqa: E402
-    SimpleNet,
     TwoLayerNet,
     widgets,  # noqa: E402
 )
-from dlfs.plots import simple_net as simple_net_plots  # noqa: E402
 from dlfs.plots import two_layer_net as net_plots  # noqa: E402
 from dlfs.train import train  # noqa: E402
 
@@ -43,16 +42,6 @@ def history(digits):
     x, t, xt, tt = digits
     net = TwoLayerNet(784, 20, 10, seed=0, dtype=np.float32)
     return train(net, x, t, xt, tt, iters_num=120, batch_size=50, learning_rate=0.5, progress=False), net
-
-
-def labelled(fig):
-    assert fig.get_facecolor()[:3] == (1.0, 1.0, 1.0)
-    drawn = [ax for ax in fig.axes if ax.has_data()]
-    assert drawn
-    for ax in drawn:
-        if ax.axison and ax.get_label() != "<colorbar>":
-            assert ax.get_xlabel() and ax.get_ylabel() and ax.get_title()
-    fig.canvas.draw()  # actually renders: catches errors that only drawing shows
 
 
 def test_loss_and_accuracy_figures(history):
@@ -147,31 +136,3 @@ def test_training_explorer_builds(digits):
     sliders = box.children[0].children
     assert [s.description for s in sliders] == ["learning rate", "batch size", "hidden units"]
     assert all(not s.continuous_update for s in sliders)
-
-
-def test_simple_net_descent_learns_and_leaves_W_alone():
-    W = np.array(BOOK_W)
-    path = simple_net_plots.simple_net_descent(W, X, T, learning_rate=0.1, step_num=300)
-    np.testing.assert_array_equal(W, BOOK_W)
-    assert path["loss"].shape == (301,) and path["probs"].shape == (301, 3) and path["W"].shape == (301, 2, 3)
-    assert abs(path["loss"][0] - SimpleNet(W=BOOK_W).loss(X, T)) < 1e-15
-    assert np.all(np.diff(path["loss"]) < 0)  # one-sample gradient descent with a small step: monotone
-    assert path["probs"][-1, 2] > 0.8 > path["probs"][0, 2]
-    np.testing.assert_allclose(path["probs"].sum(axis=1), 1)
-
-
-@pytest.mark.parametrize("lr", [1e-3, 0.1, 100.0])
-def test_simple_net_slider_callback_at_extremes(lr):
-    fig, summary = simple_net_plots.draw_simple_net_descent(BOOK_W, X, T, learning_rate=lr, step_num=50)
-    fig.canvas.draw()
-    labelled(fig)
-    assert summary.startswith(f"lr={lr:g}: loss 0.9281 → ")
-
-
-def test_simple_net_descent_rejects_bad_input():
-    with pytest.raises(ValueError, match="learning_rate"):
-        simple_net_plots.simple_net_descent(BOOK_W, X, T, learning_rate=0)
-    with pytest.raises(ValueError, match="step_num"):
-        simple_net_plots.simple_net_descent(BOOK_W, X, T, step_num=-1)
-    box = widgets.simple_net_lr_explorer(BOOK_W, X, T, step_num=3)
-    assert box.children[0].description == "learning rate" and not box.children[0].continuous_update
