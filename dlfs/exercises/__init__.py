@@ -12,7 +12,15 @@ True or False. ``EXERCISES`` lists every exercise by id. The checkers live in on
 notebook, named like the notebook (e.g. :mod:`dlfs.exercises.loss_functions`).
 """
 
-from . import loss_functions  # noqa: F401  (registers the notebook's exercises)
+# importing a notebook's module registers its exercises
+from . import (  # noqa: F401
+    gradient_descent,
+    gradients,
+    loss_functions,
+    numerical_differentiation,
+    simple_net,
+    two_layer_net,
+)
 from .core import EXERCISES, Exercise, check
 
 __all__ = ["EXERCISES", "Exercise", "check"]
