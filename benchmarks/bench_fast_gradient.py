@@ -1,171 +1,188 @@
-"""Benchmark: the book's numerical_gradient loop against fast_numerical_gradient.
+"""Benchmark: the book's numerical_gradient loop against TwoLayerNet.fast_numerical_gradient.
 
-Both run on the same TwoLayerNet parameters and the same mini-batch of real MNIST, in
-one process, alternately (fast, loop, fast), so that a busy shared machine slows both
-alike. Prints both times, their ratio and the largest absolute difference per parameter;
-records the peak memory of the fast method; writes everything to a JSON file that
-notebooks/07_fast_numerical_gradient.ipynb reads.
+    python benchmarks/bench_fast_gradient.py [--rounds 3] [--quick --results-dir DIR]
 
-Run from the repository root (takes about a minute: the loop runs once per state):
+Both compute the central difference (L(θ + h·e_i) − L(θ − h·e_i)) / 2h, h = 1e-4, for
+every parameter of a 784-50-10 TwoLayerNet (float64) on one batch of 100 real MNIST
+training images, from the same parameters:
 
-    .venv/bin/python benchmarks/bench_fast_gradient.py
+* loop — ``book_loop.TwoLayerNet.numerical_gradient``: the book's class and its nditer
+  loop, two forward passes per parameter (79,520 for 784-50-10);
+* fast — ``dlfs.TwoLayerNet.fast_numerical_gradient`` (checks its inputs, then the exact
+  shortcut of ``dlfs/fast_gradient.py``), on a dlfs net holding copies of the same weights.
 
-Two parameter states are measured: the freshly initialised net of the book (weight std
-0.01) and the same net after some backprop SGD steps, whose larger weights make every
-nudge move the output more (a harder case for exactness).
+Two parameter states: the book's fresh net (weight std 0.01) and the same net after some
+backprop SGD steps (larger weights: a harder case for exactness). For each state the
+sides alternate (fast, loop, loop, fast, ...), ``--rounds`` times each; every fast turn
+times ``--fast-calls`` calls. Both run with ``--blas-threads`` OpenBLAS threads (default
+1: the loop's tiny products only lose from more). Records every time, the largest
+difference per parameter array, the peak memory of one fast call (tracemalloc) and the
+process's peak RSS in ``results/fast_gradient.json``; prints the ratio. Exits with
+status 1 unless every entry agrees within 1e-9, the speed-up (of medians) is at least
+100× and one fast call needs less than 1 GiB (the speed-up is not checked with --quick).
+
+About 2 minutes on a quiet 2-core machine (the loop takes about 16 s per call).
 """
 
 from __future__ import annotations
 
 import argparse
-import json
-import os
-import platform
 import resource
-import statistics
 import sys
 import time
 import tracemalloc
-from pathlib import Path
 
+import benchlib
+import book_loop
 import numpy as np
 
 from dlfs import TwoLayerNet, load_mnist
-from dlfs.fast_gradient import fast_numerical_gradient
+from dlfs.blas import blas_thread_limit
 
 KEYS = ("W1", "b1", "W2", "b2")
-ROOT = Path(__file__).resolve().parents[1]
+TOLERANCE = 1e-9
+MIN_SPEEDUP = 100
+MAX_PEAK_BYTES = 2**30
 
 
-def measure(net: TwoLayerNet, x: np.ndarray, t: np.ndarray, fast_repeats: int) -> dict:
-    """Time the loop once between two rounds of fast calls; compare the results."""
-    fast_times = []
+def max_abs(a: dict[str, np.ndarray], b: dict[str, np.ndarray]) -> dict[str, float]:
+    return {k: float(np.max(np.abs(a[k] - b[k]))) for k in KEYS}
 
-    def fast_round():
-        for _ in range(fast_repeats):
+
+def measure_state(book: book_loop.TwoLayerNet, x, t, args) -> tuple[list[str], dict, dict]:
+    """Alternate the two sides on the book net's current parameters; (order, times, results)."""
+    net = TwoLayerNet(784, args.hidden, 10)  # float64; its weights are replaced by the book net's
+    net.params = {k: v.copy() for k, v in book.params.items()}
+    net.fast_numerical_gradient(x, t)  # warm-up: first-call allocations are not what is measured
+    times: dict[str, list[float]] = {"fast": [], "loop": []}
+    outputs: dict[str, list] = {"fast": [], "loop": []}
+    order = benchlib.alternating(["fast", "loop"], args.rounds)
+    for name in order:
+        for _ in range(args.fast_calls if name == "fast" else 1):
             start = time.perf_counter()
-            out = fast_numerical_gradient(net, x, t)
-            fast_times.append(time.perf_counter() - start)
-        return out
-
-    fast_numerical_gradient(net, x, t)  # warm-up (first-call allocations)
-    fast = fast_round()
-    start = time.perf_counter()
-    loop = net.numerical_gradient(x, t)
-    loop_time = time.perf_counter() - start
-    fast_round()
+            out = net.fast_numerical_gradient(x, t) if name == "fast" else book.numerical_gradient(x, t)
+            times[name].append(time.perf_counter() - start)
+            if len(outputs[name]) < 2:
+                outputs[name].append(out)
 
     tracemalloc.start()  # numpy reports its array allocations to tracemalloc
-    fast_numerical_gradient(net, x, t)
+    net.fast_numerical_gradient(x, t)
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
 
-    backprop = net.gradient(x, t)
-    fast_median = statistics.median(fast_times)
-    return {
-        "loop_seconds": loop_time,
-        "fast_seconds_median": fast_median,
-        "fast_seconds_min": min(fast_times),
-        "fast_calls": len(fast_times),
-        "speedup": loop_time / fast_median,
-        "max_abs_diff": {k: float(np.max(np.abs(fast[k] - loop[k]))) for k in KEYS},
+    fast, loop = outputs["fast"][0], outputs["loop"][0]
+    results = {
+        "max_abs_diff": max_abs(fast, loop),
         "max_abs_gradient": {k: float(np.max(np.abs(loop[k]))) for k in KEYS},
-        "max_abs_diff_to_backprop": {k: float(np.max(np.abs(backprop[k] - loop[k]))) for k in KEYS},
+        "max_abs_diff_to_backprop": max_abs(book.gradient(x, t), loop),
+        # each side repeats itself exactly: the parameters are restored after every nudge
+        "repeat_max_abs_diff": {name: max(max_abs(o[0], o[-1]).values()) for name, o in outputs.items()},
         "fast_peak_traced_bytes": int(peak),
     }
+    return order, times, results
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--batch-size", type=int, default=100)
-    parser.add_argument("--hidden", type=int, default=50)
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    benchlib.add_common_arguments(parser, rounds=3)
+    parser.add_argument("--batch-size", type=int, default=100, help="MNIST training images in the batch (default 100)")
+    parser.add_argument("--hidden", type=int, default=50, help="hidden units (default 50)")
     parser.add_argument("--seed", type=int, default=0, help="seeds the weights and the batch (default 0)")
-    parser.add_argument("--fast-repeats", type=int, default=10, help="fast calls before and after the loop")
+    parser.add_argument("--fast-calls", type=int, default=5, help="timed fast calls per fast turn (default 5)")
     parser.add_argument(
-        "--trained-iters", type=int, default=1000, help="backprop SGD steps (lr 0.1) for the second state; 0 skips it"
+        "--trained-iters", type=int, default=1000, help="backprop SGD steps before the second state (default 1000)"
     )
     parser.add_argument(
-        "--json",
-        default=str(ROOT / "benchmarks" / "results" / "fast_gradient.json"),
-        help="where to write the results ('' for nowhere)",
+        "--blas-threads", type=int, default=1, help="OpenBLAS threads for both sides (default 1; 0: numpy's default)"
     )
     args = parser.parse_args(argv)
+    out_dir = benchlib.results_dir(args, parser)
+    if args.quick:  # a smoke test: about 2,000 parameters on 10 images
+        args.batch_size, args.hidden, args.trained_iters, args.fast_calls = 10, 2, 20, 2
 
-    (x_train, t_train), _ = load_mnist(normalize=True, flatten=True, one_hot_label=False)
-    rng = np.random.default_rng(args.seed)
-    batch = rng.choice(len(x_train), size=args.batch_size, replace=False)
-    x, t = x_train[batch].astype(np.float64), t_train[batch]
-    net = TwoLayerNet(784, args.hidden, 10, seed=args.seed)  # float64, weight std 0.01: the book's
+    (x_train, t_train), _ = load_mnist(normalize=True, flatten=True, one_hot_label=True)
+    batch = np.random.default_rng(args.seed).choice(len(x_train), size=args.batch_size, replace=False)
+    x, t = x_train[batch], t_train[batch]  # float32 pixels, float64 one-hot rows: the book's dtypes
+    np.random.seed(args.seed)
+    book = book_loop.TwoLayerNet(784, args.hidden, 10)  # float64, weight std 0.01
+    n_params = sum(p.size for p in book.params.values())
+    print(
+        f"TwoLayerNet 784-{args.hidden}-10 (float64, {n_params:,} parameters), batch of {args.batch_size} MNIST "
+        f"images ({np.mean(x != 0):.1%} of pixels nonzero); {args.rounds} rounds, OpenBLAS threads "
+        f"{args.blas_threads or 'default'}",
+        flush=True,
+    )
 
-    load_before = os.getloadavg()
-    results = {"initial weights": measure(net, x, t, args.fast_repeats)}
-    if args.trained_iters:
-        for _ in range(args.trained_iters):  # plain backprop SGD, to get realistic weights
-            idx = rng.integers(0, len(x_train), size=args.batch_size)
-            grads = net.gradient(x_train[idx], t_train[idx])
-            for k in KEYS:
-                net.params[k] -= 0.1 * grads[k]
-        results[f"after {args.trained_iters} SGD steps"] = measure(net, x, t, args.fast_repeats)
-    load_after = os.getloadavg()
+    states = ["initial weights"] + ([f"after {args.trained_iters} SGD steps"] if args.trained_iters else [])
+    order, sides, ratios, results = [], {}, {}, {}
+    with benchlib.LoadMonitor(args.max_wait) as load, blas_thread_limit(args.blas_threads or None):
+        for state in states:
+            if state != states[0]:  # the book's SGD with backprop, for realistic weights
+                for _ in range(args.trained_iters):
+                    idx = np.random.choice(len(x_train), args.batch_size)
+                    grads = book.gradient(x_train[idx], t_train[idx])
+                    for k in KEYS:
+                        book.params[k] -= 0.1 * grads[k]
+            state_order, times, results[state] = measure_state(book, x, t, args)
+            order += [f"{name}, {state}" for name in state_order]
+            sides[f"loop, {state}"] = benchlib.side(
+                "book_loop.TwoLayerNet.numerical_gradient: the book's nditer loop", times["loop"]
+            )
+            sides[f"fast, {state}"] = benchlib.side(
+                "dlfs TwoLayerNet.fast_numerical_gradient (inputs checked)", times["fast"]
+            )
+            ratios[f"loop / fast, {state}"] = benchlib.ratio(sides, f"loop, {state}", f"fast, {state}")
+            r = ratios[f"loop / fast, {state}"]
+            print(
+                f"{state}: loop median {sides[f'loop, {state}']['median']:.2f} s, fast median "
+                f"{sides[f'fast, {state}']['median']:.4f} s: fast is {r['of_medians']:.0f}x faster; "
+                f"largest |fast - loop| {max(results[state]['max_abs_diff'].values()):.1e}",
+                flush=True,
+            )
 
-    record = {
-        "command": "python benchmarks/bench_fast_gradient.py " + " ".join(argv if argv is not None else sys.argv[1:]),
-        "config": {
-            "net": f"784-{args.hidden}-10, float64, weight_init_std 0.01, seed {args.seed}",
-            "batch": f"{args.batch_size} MNIST training images drawn with default_rng({args.seed}).choice",
-            "nonzero_pixel_fraction": float(np.mean(x != 0)),
-            "parameters": int(sum(p.size for p in net.params.values())),
-            "h": 1e-4,
-        },
-        "machine": {
-            "cpus": os.cpu_count(),
-            "load_average_1min_before_after": [round(load_before[0], 2), round(load_after[0], 2)],
-            "python": platform.python_version(),
-            "numpy": np.__version__,
-            "processor": platform.processor() or platform.machine(),
-            # OpenBLAS's threads fight over shared cores: the loop's 79,520 small matrix
-            # products suffer most, so a fair comparison pins both to one thread
-            "OPENBLAS_NUM_THREADS": os.environ.get("OPENBLAS_NUM_THREADS", "unset"),
-        },
-        "results": results,
-        "process_peak_rss_bytes": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024,
-        "date": time.strftime("%Y-%m-%d"),
+    config = {
+        "net": f"784-{args.hidden}-10",
+        "dtype": "float64",
+        "weight_init_std": 0.01,
+        "parameters": int(n_params),
+        "batch_size": args.batch_size,
+        "batch": f"MNIST training images drawn with np.random.default_rng({args.seed}).choice, without replacement",
+        "nonzero_pixel_fraction": float(np.mean(x != 0)),
+        "seed": args.seed,
+        "h": 1e-4,
+        "fast_calls_per_turn": args.fast_calls,
+        "trained_iters": args.trained_iters,
+        "blas_threads": args.blas_threads or None,
+        "tolerance": TOLERANCE,
+        "min_speedup": MIN_SPEEDUP,
+        "max_peak_bytes": MAX_PEAK_BYTES,
     }
+    results = {
+        "states": results,
+        "largest_abs_diff": max(max(r["max_abs_diff"].values()) for r in results.values()),
+        "fast_peak_traced_bytes": max(r["fast_peak_traced_bytes"] for r in results.values()),
+        "process_peak_rss_bytes": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024,
+    }
+    record = benchlib.make_record("fast_gradient", args, load, order, sides, ratios, config, results)
+    path = benchlib.write_record(record, out_dir)
+    benchlib.print_summary(record)
+    print(
+        f"peak memory of one fast call (tracemalloc): {results['fast_peak_traced_bytes'] / 2**20:.1f} MiB; "
+        f"process peak RSS (MNIST loaded): {results['process_peak_rss_bytes'] / 2**20:.0f} MiB"
+    )
+    print(f"wrote {path}")
 
-    print(
-        f"TwoLayerNet {record['config']['net']}; batch of {args.batch_size} MNIST images "
-        f"({record['config']['nonzero_pixel_fraction']:.1%} of pixels nonzero); "
-        f"{record['config']['parameters']:,} parameters, 2 forward passes each in the loop"
-    )
-    print(
-        f"load average (1 min) before/after: {load_before[0]:.2f} / {load_after[0]:.2f} on {os.cpu_count()} CPUs; "
-        f"OPENBLAS_NUM_THREADS={record['machine']['OPENBLAS_NUM_THREADS']}\n"
-    )
-    print("| parameters | loop (s) | fast, median (s) | speed-up | max abs diff W1 | b1 | W2 | b2 |")
-    print("|---|---:|---:|---:|---:|---:|---:|---:|")
-    for name, r in results.items():
-        d = r["max_abs_diff"]
-        print(
-            f"| {name} | {r['loop_seconds']:.2f} | {r['fast_seconds_median']:.4f} | {r['speedup']:.0f}× | "
-            + " | ".join(f"{d[k]:.1e}" for k in KEYS)
-            + " |"
-        )
-    peak = max(r["fast_peak_traced_bytes"] for r in results.values())
-    print(
-        f"\npeak memory of one fast call (tracemalloc): {peak / 2**20:.1f} MiB; "
-        f"whole process peak RSS (MNIST loaded): {record['process_peak_rss_bytes'] / 2**20:.0f} MiB"
-    )
-    worst = max(max(r["max_abs_diff"].values()) for r in results.values())
-    print(f"largest |fast - loop| over every entry: {worst:.2e}")
-
-    if args.json:
-        Path(args.json).parent.mkdir(parents=True, exist_ok=True)
-        Path(args.json).write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
-        print(f"wrote {args.json}")
-    ok = worst <= 1e-9 and min(r["speedup"] for r in results.values()) >= 100 and peak < 2**30
-    if not ok:
-        print("FAILED: needs every |fast - loop| <= 1e-9, a speed-up >= 100x and peak memory < 1 GiB", file=sys.stderr)
-    return 0 if ok else 1
+    problems = []
+    if results["largest_abs_diff"] > TOLERANCE:
+        problems.append(f"|fast - loop| reaches {results['largest_abs_diff']:.1e} > {TOLERANCE:g}")
+    slowest = min(r["of_medians"] for r in ratios.values())
+    if not args.quick and slowest < MIN_SPEEDUP:
+        problems.append(f"the speed-up is only {slowest:.0f}x < {MIN_SPEEDUP}x")
+    if results["fast_peak_traced_bytes"] >= MAX_PEAK_BYTES:
+        problems.append(f"one fast call peaks at {results['fast_peak_traced_bytes'] / 2**30:.2f} GiB")
+    for problem in problems:
+        print(f"FAILED: {problem}", file=sys.stderr)
+    return 1 if problems else 0
 
 
 if __name__ == "__main__":
