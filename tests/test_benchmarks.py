@@ -1,0 +1,505 @@
+"""Tests of benchmarks/: honest records, Markdown that quotes only them, scripts that run.
+
+Every speed figure of the project is quoted from a JSON record that a script in
+benchmarks/ wrote (benchmarks/README.md). These tests guard that chain:
+
+* each committed record ran every side at least 3 times, alternately, and kept its load
+  average; a record from before ``benchlib`` is only quoted inside a section labelled as
+  taken under load;
+* every number the benchmark Markdown quotes (ratios, seconds, minutes, memory,
+  accuracies, differences, load averages) is in a committed record or computed from one,
+  and the generated blocks are what ``report.py`` makes of the records;
+* what notebook 07 used to assert on the committed records (the speed-up and exactness
+  of the fast gradient, the 10,000-iteration numerical training);
+* the book baseline ``benchmarks/book_loop.py`` computes what dlfs computes on the same
+  weights, and runs the book's evaluation schedule;
+* every script runs end to end with ``--quick`` and writes a well-formed record, which
+  ``report.py`` turns into Markdown that again quotes only the record.
+
+The ``--quick`` runs need the MNIST cache (``python -m dlfs fetch-mnist``; ``make test``
+fetches it first) and take about half a minute together.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import math
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from dlfs import TrainHistory, TwoLayerNet
+from dlfs.datasets import CACHE_NAME, default_data_dir
+
+ROOT = Path(__file__).resolve().parents[1]
+BENCH = ROOT / "benchmarks"
+SCRIPTS = {
+    "fast_gradient": "bench_fast_gradient.py",
+    "train": "bench_train.py",
+    "load_mnist": "bench_load_mnist.py",
+    "numerical_10k": "bench_numerical_10k.py",
+}
+#: the Markdown file that details each record (benchmarks/README.md indexes them all)
+DETAILS = {
+    "fast_gradient": "fast_gradient.md",
+    "train": "train.md",
+    "load_mnist": "load_mnist.md",
+    "numerical_10k": "results/numerical_10k/README.md",
+}
+needs_mnist = pytest.mark.skipif(
+    not (default_data_dir() / CACHE_NAME).is_file(), reason="MNIST not cached: run python -m dlfs fetch-mnist"
+)
+
+
+def load_module(name: str):
+    """A module of benchmarks/ by its file (benchmarks/ is not a package)."""
+    spec = importlib.util.spec_from_file_location(name, BENCH / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+SCHEMA = load_module("benchlib").SCHEMA
+
+
+def read_json(path: Path) -> dict:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def records(bench: Path) -> dict[str, dict]:
+    return {p.stem: read_json(p) for p in sorted((bench / "results").glob("*.json"))}
+
+
+def histories(bench: Path) -> dict[str, TrainHistory]:
+    d = bench / "results" / "numerical_10k"
+    return {
+        "numerical": TrainHistory.from_json(d / "history.json"),
+        "backprop": TrainHistory.from_json(d / "backprop" / "history.json"),
+    }
+
+
+# ---------------------------------------------------------------------------
+# what a record must hold
+# ---------------------------------------------------------------------------
+def check_record(rec: dict) -> None:
+    """A current record: its machine, its load average, ≥3 alternating runs per side, consistent summaries."""
+    assert rec["schema"] == SCHEMA
+    assert rec["command"].startswith("python benchmarks/bench_")
+    m = rec["machine"]
+    assert m["cpus"] >= 1 and m["numpy"] and m["blas"]["name"], m
+    load = rec["load"]
+    for when in ("before", "after"):
+        assert set(load[when]) == {"1min", "5min", "15min"}, load
+        assert all(isinstance(v, float) and v >= 0 for v in load[when].values()), load
+    assert isinstance(load["quiet"], bool)
+    sides, order = rec["sides"], rec["order"]
+    assert len(sides) >= 2, "a comparison needs two sides"
+    for name, s in sides.items():
+        assert s["runs"] == len(s["times"]) >= 3, f"{name}: {s['runs']} runs; every side needs at least 3"
+        assert order.count(name) >= 3, f"{name} took fewer than 3 turns in {order}"
+        assert s["min"] == min(s["times"]) and s["median"] == statistics.median(s["times"]), name
+        assert all(t > 0 for t in s["times"]), name
+    assert set(order) == set(sides)
+    assert rec["ratios"], "a benchmark prints and records at least one ratio"
+    for name, r in rec["ratios"].items():
+        num, den = sides[r["numerator"]], sides[r["denominator"]]
+        assert math.isclose(r["of_medians"], num["median"] / den["median"]), name
+        assert math.isclose(r["of_mins"], num["min"] / den["min"]), name
+        # alternated: each side of a ratio runs between the first and the last turn of the other
+        for a, b in ((r["numerator"], r["denominator"]), (r["denominator"], r["numerator"])):
+            turns = [i for i, n in enumerate(order) if n == a]
+            assert any(turns[0] < i < turns[-1] for i, n in enumerate(order) if n == b), (
+                f"{a} ran all its turns without {b} in between: {order}"
+            )
+
+
+def legacy_section(bench: Path, name: str) -> str:
+    text = (bench / DETAILS[name]).read_text(encoding="utf-8")
+    match = re.search(rf"<!-- BEGIN legacy {name}\b.*?<!-- END legacy {name} -->", text, re.DOTALL)
+    return match.group(0) if match else ""
+
+
+# ---------------------------------------------------------------------------
+# numbers quoted in Markdown
+# ---------------------------------------------------------------------------
+FENCE = re.compile(r"^```.*?^```", re.DOTALL | re.MULTILINE)
+COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+# a number not glued to a word, a dot or another number (so no version strings like 3.11.7)
+NUMBER = re.compile(
+    r"(?<![\w.,\-])(?P<int>\d{1,3}(?:,\d{3})+|\d+)(?P<frac>\.\d+)?(?:e(?P<exp>[-+]?\d+))?(?!\w|\.\d)"
+    r"(?:\s?(?P<unit>×(?!\d)|ms\b|s\b|min\b|MiB\b|GiB\b|MB\b|%))?"
+)
+#: how a record's number becomes the quoted one, by unit
+CONVERT = {"min": (1 / 60, 1.0), "MiB": (2.0**-20,), "GiB": (2.0**-30,), "MB": (1e-6,), "%": (100.0,), "ms": (1e3,)}
+
+
+def quoted_numbers(markdown: str) -> Iterator[re.Match]:
+    """The measured-looking numbers of a Markdown text (code blocks and comments left out).
+
+    That is: a number with a unit (×, s, ms, min, MiB, GiB, MB, %), a number in scientific
+    notation, and a decimal with two or more digits after the point (accuracies, load
+    averages). Whole numbers without a unit (counts, sizes, seeds, dates) are not quoted
+    measurements.
+    """
+    text = COMMENT.sub(" ", FENCE.sub(" ", markdown))
+    for match in NUMBER.finditer(text):
+        frac = match.group("frac") or ""
+        if match.group("unit") or match.group("exp") or len(frac) >= 3:
+            yield match
+
+
+def numeric_leaves(obj, skip: tuple[str, ...] = ()) -> Iterator[float]:
+    if isinstance(obj, dict):
+        for key, value in obj.items():
+            if key not in skip:
+                yield from numeric_leaves(value, skip)
+    elif isinstance(obj, list):
+        for value in obj:
+            yield from numeric_leaves(value, skip)
+    elif isinstance(obj, (int, float)) and not isinstance(obj, bool):
+        yield float(obj)
+
+
+def agrees(match: re.Match, values: list[float]) -> bool:
+    """Whether some value, converted for the quoted unit, prints as the quoted number."""
+    exp = match.group("exp")
+    quoted = float(match.group("int").replace(",", "") + (match.group("frac") or "") + (f"e{exp}" if exp else ""))
+    digits = len(match.group("frac") or ".") - 1
+    factors = CONVERT.get(match.group("unit") or "", (1.0,))
+    for value in values:
+        for factor in factors:
+            v = value * factor
+            if exp is not None:
+                if float(f"{v:.{digits}e}") == quoted:
+                    return True
+            elif f"{v:.{digits}f}" == f"{quoted:.{digits}f}":
+                return True
+    return False
+
+
+def record_values(bench: Path, markdown: Path) -> list[float]:
+    """The numbers a Markdown file may quote: those of its records, and what the tests compute from them."""
+    recs = records(bench)
+    if markdown.parent == bench and markdown.name == "README.md":
+        sources = list(recs.values())
+    else:
+        name = next(n for n, rel in DETAILS.items() if bench / rel == markdown)
+        sources = [recs[name]] if name in recs else []
+    values = [v for rec in sources for v in numeric_leaves(rec)]
+    if markdown == bench / DETAILS["numerical_10k"]:
+        hist = histories(bench)
+        for h in hist.values():
+            values += numeric_leaves(json.loads(h.to_json()), skip=("loss",))
+        gap = np.abs(np.array(hist["numerical"].loss) - np.array(hist["backprop"].loss))
+        values.append(float(gap.max()))
+    return values
+
+
+def unsupported_numbers(bench: Path, markdown: Path) -> list[str]:
+    values = record_values(bench, markdown)
+    text = markdown.read_text(encoding="utf-8")
+    return [m.group(0) for m in quoted_numbers(text) if not agrees(m, values)]
+
+
+def markdown_files(bench: Path) -> list[Path]:
+    return [bench / "README.md", *(bench / rel for rel in DETAILS.values())]
+
+
+# ---------------------------------------------------------------------------
+# the committed records and Markdown
+# ---------------------------------------------------------------------------
+@pytest.mark.parametrize("name", sorted(p.stem for p in (BENCH / "results").glob("*.json")))
+def test_every_record_has_three_alternating_runs_per_side_and_its_load_average(name):
+    """Guards DESIGN.md's rule for a figure: both sides in one run, alternating, ≥3 times each,
+    min and median, the load average recorded. A record from the scripts before benchlib
+    (no schema: the fast-gradient loop ran once per state) may only be quoted inside a
+    legacy section that says it was taken under load."""
+    rec = read_json(BENCH / "results" / f"{name}.json")
+    if rec.get("schema") is None:
+        section = legacy_section(BENCH, name)
+        assert section, f"results/{name}.json predates benchlib; {DETAILS[name]} may quote it only in a legacy section"
+        assert "under load" in section, f"the legacy section of {DETAILS[name]} does not say it was taken under load"
+        return
+    check_record(rec)
+    assert not rec["quick"], f"results/{name}.json comes from a --quick run: a smoke test, not a measurement"
+
+
+def test_legacy_histories_of_the_numerical_run_are_labelled():
+    """Guards the committed numerical_10k histories: until bench_numerical_10k.py re-runs them
+    (with a record holding their load average), their README quotes them only in a section
+    labelled as taken under load."""
+    if (BENCH / "results" / "numerical_10k.json").is_file():
+        rec = read_json(BENCH / "results" / "numerical_10k.json")
+        check_record(rec)
+        assert not rec["quick"]
+        return
+    assert "under load" in legacy_section(BENCH, "numerical_10k")
+
+
+@pytest.mark.parametrize("markdown", markdown_files(BENCH), ids=lambda p: str(p.relative_to(BENCH)))
+def test_markdown_quotes_only_numbers_from_the_records(markdown):
+    """Guards "the Markdown quotes only what the JSON holds": every ratio, time, memory size,
+    accuracy, difference and load average in the benchmark Markdown prints as a number of
+    its committed record (or of the committed histories, or the loss gap computed from them)."""
+    bad = unsupported_numbers(BENCH, markdown)
+    assert not bad, f"{markdown.relative_to(ROOT)} quotes numbers that no committed record holds: {bad}"
+
+
+def test_the_number_check_catches_a_number_from_nowhere(tmp_path):
+    """Guards the check above against passing everything: a made-up figure is caught, the
+    record's own figures (with their units converted) are not."""
+    bench = tmp_path / "benchmarks"
+    (bench / "results").mkdir(parents=True)
+    rec = {"sides": {"a": {"median": 16.634, "peak_bytes": 21114799}}, "ratio": 412.7, "acc": 0.94771}
+    (bench / "results" / "train.json").write_text(json.dumps(rec), encoding="utf-8")
+    md = bench / "train.md"
+    md.write_text(
+        "16.6 s, 0.277 min, 413×, 20.1 MiB, 0.9477, and 3.16 load; 784×50 is a shape, not a quote\n"
+        "```\n1.234 s in a code block\n```\n",
+        encoding="utf-8",
+    )
+    assert unsupported_numbers(bench, md) == ["3.16"]
+    md.write_text("about 400× faster, in 4.5 min\n", encoding="utf-8")
+    assert unsupported_numbers(bench, md) == ["400×", "4.5 min"]
+
+
+def synthetic_record(order: list[str], times: dict[str, list[float]]) -> dict:
+    load = {"1min": 0.1, "5min": 0.1, "15min": 0.1}
+    sides = {n: {"times": t, "runs": len(t), "min": min(t), "median": statistics.median(t)} for n, t in times.items()}
+    return {
+        "schema": SCHEMA,
+        "command": "python benchmarks/bench_x.py",
+        "machine": {"cpus": 2, "numpy": "2", "blas": {"name": "openblas"}},
+        "load": {"before": load, "after": load, "quiet": True},
+        "order": order,
+        "sides": sides,
+        "ratios": {"a / b": {"numerator": "a", "denominator": "b", "of_medians": 2.0, "of_mins": 2.0}},
+    }
+
+
+def test_the_record_check_refuses_too_few_runs_and_unalternated_sides():
+    """Guards check_record itself: it accepts ABBAAB with 3 runs each and a right ratio, and
+    refuses 2 runs, the sides run one after the other (AAABBB), or a miscomputed ratio."""
+    good = synthetic_record(list("abbaab"), {"a": [2.0, 2.0, 2.0], "b": [1.0, 1.0, 1.0]})
+    check_record(good)
+    with pytest.raises(AssertionError, match="at least 3"):
+        check_record(synthetic_record(list("abba"), {"a": [2.0, 2.0], "b": [1.0, 1.0]}))
+    with pytest.raises(AssertionError, match="without"):
+        check_record(synthetic_record(list("aaabbb"), {"a": [2.0, 2.0, 2.0], "b": [1.0, 1.0, 1.0]}))
+    with pytest.raises(AssertionError):
+        check_record(synthetic_record(list("abbaab"), {"a": [2.0, 2.0, 2.0], "b": [1.0, 1.0, 0.5]}))
+
+
+def test_generated_markdown_is_up_to_date():
+    """Guards that the generated tables are what report.py makes of the committed records,
+    so re-measuring and regenerating is one command and nobody edits a table by hand."""
+    proc = subprocess.run([sys.executable, str(BENCH / "report.py"), "--check"], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def fast_gradient_states(rec: dict) -> list[tuple[str, float, float]]:
+    """(state, speed-up, largest |fast - loop|) per parameter state, from either record format."""
+    if rec.get("schema") is None:  # the script before benchlib
+        return [(s, r["speedup"], max(r["max_abs_diff"].values())) for s, r in rec["results"].items()]
+    return [
+        (s, rec["ratios"][f"loop / fast, {s}"]["of_medians"], max(r["max_abs_diff"].values()))
+        for s, r in rec["results"]["states"].items()
+    ]
+
+
+def test_committed_fast_gradient_record_is_exact_and_at_least_a_hundredfold():
+    """Guards what notebook 07 section 5 shows from results/fast_gradient.json (its assertion
+    cell could not fail under nbval): on 784-50-10 with a batch of 100 MNIST images, the fast
+    method agrees with the book's loop within 1e-9 everywhere and is at least 100× faster,
+    for both parameter states."""
+    rec = read_json(BENCH / "results" / "fast_gradient.json")
+    states = fast_gradient_states(rec)
+    assert len(states) == 2
+    for state, speedup, diff in states:
+        assert diff <= 1e-9, state
+        assert speedup >= 100, state
+    config = rec["config"]
+    assert config["parameters"] == 39_760
+    assert "784-50-10" in config["net"]
+
+
+def test_committed_numerical_10k_run_is_the_books_and_finished_in_minutes():
+    """Guards what notebook 07 section 7 shows from results/numerical_10k/ (its assertion cell
+    could not fail under nbval): the numerical run did the book's 10,000 iterations through
+    fast_numerical_gradient in float64, reached test accuracy 0.94, took less than half an
+    hour, and ends within 0.01 of the backprop run from the same seed."""
+    hist = histories(BENCH)
+    num, bp = hist["numerical"], hist["backprop"]
+    assert len(num.loss) == len(bp.loss) == 10_000
+    assert num.config["gradient_method"] == "fast_numerical_gradient"
+    assert bp.config["gradient"] == "backprop"
+    for key in ("seed", "learning_rate", "batch_size", "dtype", "train_size"):
+        assert num.config[key] == bp.config[key], key
+    assert num.config["dtype"] == "float64"
+    assert num.test_acc[-1] >= 0.94
+    assert num.elapsed <= 30 * 60
+    assert abs(num.test_acc[-1] - bp.test_acc[-1]) < 0.01
+
+
+def test_numerical_10k_readme_says_where_the_two_runs_differ():
+    """Guards the README's comparison of the numerical and backprop runs against the committed
+    histories (it once said all 17 evaluations agree while 5 differ by one training image):
+    it names how many evaluations agree and each iteration where they differ, and a record,
+    if there is one, holds the same comparison."""
+    hist = histories(BENCH)
+    num, bp = hist["numerical"], hist["backprop"]
+    n = len(num.epoch_iters)
+    differ = [
+        it
+        for it, a, b, c, d in zip(num.epoch_iters, num.train_acc, bp.train_acc, num.test_acc, bp.test_acc, strict=True)
+        if round(a * num.config["train_size"]) != round(b * bp.config["train_size"])
+        or round(c * num.config["test_size"]) != round(d * bp.config["test_size"])
+    ]
+    readme = (BENCH / DETAILS["numerical_10k"]).read_text(encoding="utf-8")
+    readme = " ".join(readme.split())  # line breaks do not matter
+    if differ:
+        assert f"the same accuracies at {n - len(differ)} of the {n} evaluations" in readme
+        assert f"same train and test accuracy at all {n} evaluations" not in readme
+        for it in differ:
+            assert f"at iteration {it:,}:" in readme, it
+    else:
+        assert f"the same train and test accuracy at all {n} evaluations" in readme
+    path = BENCH / "results" / "numerical_10k.json"
+    if path.is_file():
+        cmp = read_json(path)["results"]["numerical_vs_backprop"]
+        assert [d["iteration"] for d in cmp["evaluations_that_differ"]] == differ
+        assert cmp["evaluations"] == n
+
+
+# ---------------------------------------------------------------------------
+# the book baseline
+# ---------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def book_loop():
+    return load_module("book_loop")
+
+
+def test_book_loop_computes_what_dlfs_computes_on_the_same_weights(book_loop):
+    """Guards the baseline's fidelity: the book's class, written out in book_loop.py, gives
+    dlfs's loss, accuracy, backprop gradient and numerical gradient on the same float64
+    weights and one-hot labels (so a speed-up over it is over the same arithmetic)."""
+    rng = np.random.default_rng(3)
+    x = rng.random((7, 12))
+    labels = rng.integers(0, 4, size=7)
+    t = np.eye(4)[labels]
+    np.random.seed(0)
+    book = book_loop.TwoLayerNet(12, 5, 4, weight_init_std=0.5)
+    assert all(p.dtype == np.float64 for p in book.params.values())
+    net = TwoLayerNet(12, 5, 4)
+    net.params = {k: v.copy() for k, v in book.params.items()}
+    assert math.isclose(book.loss(x, t), net.loss(x, labels), rel_tol=1e-13)
+    assert book.accuracy(x, t) == net.accuracy(x, labels)
+    for name, want in (("gradient", net.gradient(x, labels)), ("numerical_gradient", net.numerical_gradient(x, t))):
+        got = getattr(book, name)(x, t)
+        for k in ("W1", "b1", "W2", "b2"):
+            np.testing.assert_allclose(got[k], want[k], rtol=0, atol=1e-10, err_msg=f"{name} {k}")
+    # the nditer loop restores every parameter exactly after nudging it
+    before = {k: v.copy() for k, v in book.params.items()}
+    book.numerical_gradient(x, t)
+    assert all(np.array_equal(before[k], book.params[k]) for k in before)
+
+
+def test_book_loop_runs_the_books_schedule(book_loop):
+    """Guards the baseline's loop: one loss per iteration from the second forward pass after
+    the update, accuracies exactly when i % iter_per_epoch == 0, batches from the seeded
+    global np.random (so two runs repeat)."""
+    rng = np.random.default_rng(0)
+    x = rng.random((250, 6))
+    t = np.eye(3)[rng.integers(0, 3, size=250)]
+
+    def run():
+        np.random.seed(1)
+        net = book_loop.TwoLayerNet(6, 4, 3)
+        return book_loop.train_neuralnet(net, x, t, x[:50], t[:50], iters_num=12, batch_size=100)
+
+    lists = run()
+    assert len(lists["loss"]) == 12
+    assert lists["eval_iters"] == [0, 5, 10]  # iter_per_epoch = 250 / 100 = 2.5: i % 2.5 == 0
+    assert len(lists["train_acc"]) == len(lists["test_acc"]) == 3
+    assert run() == lists
+
+
+# ---------------------------------------------------------------------------
+# every script in --quick mode, and report.py on what they wrote
+# ---------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def quick(tmp_path_factory):
+    """Run every script with --quick into a temporary benchmarks/ copy; regenerate its Markdown."""
+    if not (default_data_dir() / CACHE_NAME).is_file():
+        pytest.skip("MNIST not cached: run python -m dlfs fetch-mnist")
+    bench = tmp_path_factory.mktemp("quick") / "benchmarks"
+    for path in markdown_files(BENCH):
+        target = bench / path.relative_to(BENCH)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(path, target)
+    outputs = {}
+    for name, script in SCRIPTS.items():
+        proc = subprocess.run(
+            [sys.executable, str(BENCH / script), "--quick", "--results-dir", str(bench / "results")],
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+        )
+        outputs[name] = proc
+    report = subprocess.run(
+        [sys.executable, str(BENCH / "report.py"), "--dir", str(bench)], capture_output=True, text=True
+    )
+    return bench, outputs, report
+
+
+@needs_mnist
+@pytest.mark.parametrize("name", SCRIPTS)
+def test_quick_run_writes_a_well_formed_record_and_prints_the_ratio(quick, name):
+    """Guards each script end to end: it runs, prints its ratio, and writes a record with the
+    command, the machine, the load average and ≥3 alternating runs per side."""
+    bench, outputs, _ = quick
+    proc = outputs[name]
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    rec = read_json(bench / "results" / f"{name}.json")
+    check_record(rec)
+    assert rec["quick"] is True and "--quick" in rec["command"]
+    for r in rec["ratios"].values():
+        assert f"{r['of_medians']:.3g}x" in proc.stdout, "the script must print the ratio it measured"
+
+
+@needs_mnist
+def test_quick_records_become_markdown_that_quotes_only_them(quick):
+    """Guards report.py on records of the current format (the committed ones may predate it):
+    every generated block is filled, labelled as a quick run, the legacy sections are gone,
+    and every number in the new Markdown comes from the new records."""
+    bench, _, report = quick
+    assert report.returncode == 0, report.stdout + report.stderr
+    for path in markdown_files(bench):
+        text = path.read_text(encoding="utf-8")
+        assert "BEGIN legacy" not in text, path
+        assert "No record from the current script" not in text, path
+        assert not unsupported_numbers(bench, path), (path, unsupported_numbers(bench, path))
+    for rel in DETAILS.values():
+        assert "Quick mode" in (bench / rel).read_text(encoding="utf-8"), rel
+    index = (bench / "README.md").read_text(encoding="utf-8")
+    assert index.count("quick mode: load") == len(SCRIPTS)
+    check = subprocess.run([sys.executable, str(BENCH / "report.py"), "--dir", str(bench), "--check"])
+    assert check.returncode == 0
+
+
+@pytest.mark.parametrize("script", SCRIPTS.values())
+def test_quick_without_a_results_dir_is_refused(script):
+    """Guards the committed records: a --quick smoke run must never overwrite them."""
+    before = {p: p.read_bytes() for p in (BENCH / "results").glob("*.json")}
+    proc = subprocess.run([sys.executable, str(BENCH / script), "--quick"], capture_output=True, text=True)
+    assert proc.returncode == 2
+    assert "--results-dir" in proc.stderr
+    assert {p: p.read_bytes() for p in (BENCH / "results").glob("*.json")} == before
