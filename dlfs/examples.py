@@ -33,6 +33,49 @@ def function_2(x: ArrayLike) -> float:
     return float(np.sum(np.asarray(x, dtype=np.float64) ** 2))
 
 
+def function_2_curvatures(x: ArrayLike | None = None) -> np.ndarray:
+    """The second derivatives (∂²f/∂x0², ∂²f/∂x1²) of :func:`function_2`: (2, 2) everywhere (notebook 04).
+
+    ``x`` is accepted, and ignored, so every example has the same ``*_curvatures(x)`` form.
+    Returns an ndarray of shape (2,), float64.
+    """
+    return np.array([2.0, 2.0])
+
+
+#: The coefficients (a0, a1) of :func:`elongated_bowl`, a0·x0² + a1·x1²: along x1 the bowl is
+#: 20 times more curved than along x0, so one learning rate cannot suit both directions.
+ELONGATED_BOWL_COEFFICIENTS = (0.05, 1.0)
+
+
+def elongated_bowl(x: ArrayLike) -> float | np.ndarray:
+    """A long, narrow bowl 0.05·x0² + x1² (notebook 04): gradient descent zig-zags across it.
+
+    Parameters
+    ----------
+    x : array_like of shape (2,) or (2, ...)
+        ``x[0]`` and ``x[1]`` may be grids (for contour plots).
+
+    Returns
+    -------
+    float for a single point, ndarray of the grid shape otherwise. The only minimum is
+    f(0, 0) = 0; the curvatures are given by :func:`elongated_bowl_curvatures`.
+    """
+    x = np.asarray(x, dtype=np.float64)
+    a0, a1 = ELONGATED_BOWL_COEFFICIENTS
+    value = a0 * x[0] ** 2 + a1 * x[1] ** 2
+    return float(value) if np.ndim(value) == 0 else value
+
+
+def elongated_bowl_curvatures(x: ArrayLike | None = None) -> np.ndarray:
+    """The second derivatives of :func:`elongated_bowl`: (0.1, 2) everywhere, shape (2,) (notebook 04).
+
+    On a bowl each step of gradient descent multiplies x_i by 1 − lr·(its curvature), so x1
+    (curvature 2) diverges once lr > 2/2 = 1 while x0 (curvature 0.1) would allow lr < 20.
+    ``x`` is ignored: a quadratic's curvature is the same everywhere.
+    """
+    return 2.0 * np.array(ELONGATED_BOWL_COEFFICIENTS, dtype=np.float64)
+
+
 #: The tilt of :func:`tilted_double_well`: it makes the left well deeper than the right one.
 TILT = 0.3
 
@@ -69,6 +112,25 @@ def tilted_double_well_critical_points() -> dict[str, np.ndarray]:
         "saddle": np.array([roots[1], 0.0]),
         "local minimum": np.array([roots[2], 0.0]),
     }
+
+
+def tilted_double_well_curvatures(x: ArrayLike) -> np.ndarray:
+    """The second derivatives (12·x0² − 4, 2) of :func:`tilted_double_well` at ``x`` (notebook 04).
+
+    Parameters
+    ----------
+    x : array_like of shape (2,)
+
+    Returns
+    -------
+    ndarray of shape (2,), float64. Unlike a bowl's, the curvature along x0 changes from
+    place to place: about 8.87 at the global minimum, 7.06 at the local one, negative
+    (−3.93) at the saddle, and 104 at x0 = ±3, where a learning rate that settles into a
+    valley makes the first steps overshoot. (The function is a sum of a term in x0 and one
+    in x1, so these two numbers are the whole Hessian: its off-diagonal entries are 0.)
+    """
+    x = np.asarray(x, dtype=np.float64)
+    return np.array([12.0 * x[0] ** 2 - 4.0, 2.0])
 
 
 #: Fixed bias of the one-weight model in notebook 01's accuracy-versus-loss figure.
