@@ -23,7 +23,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from traitlets import Unicode
 
-from .plots.gradient_descent import gradient_descent_view
+from .plots.gradient_descent import LANDSCAPES, LEARNING_RATES, gradient_descent_view
 from .plots.loss_functions import loss_probability_view
 from .plots.numerical_differentiation import tangent_view
 from .plots.simple_net import draw_simple_net_descent
@@ -92,10 +92,13 @@ def _png(fig: Figure, dpi: int) -> bytes:
     return buffer.getvalue()
 
 
-def loss_probability_explorer(p: float = 0.6) -> Explorer:
-    """Slider for the probability of the correct class; shows both losses (notebook 01).
+def loss_probability_explorer(p: float = 0.6, rest: str = "evenly") -> Explorer:
+    """Slider for the probability of the correct class, and where the rest goes; shows both losses (notebook 01).
 
-    Feeds :func:`dlfs.loss_probability_view`.
+    Feeds :func:`dlfs.plots.loss_functions.loss_probability_view`. The second control (a
+    two-position slider, so it too updates only on release) puts the rest, 1 − p, either
+    evenly on the other nine classes or all on class 7: the sum of squares changes, the
+    cross entropy does not.
     """
     slider = widgets.FloatSlider(
         value=p,
@@ -108,13 +111,24 @@ def loss_probability_explorer(p: float = 0.6) -> Explorer:
         style=STYLE,
         layout=widgets.Layout(width="520px"),
     )
-    return Explorer(loss_probability_view, {"p": slider}, [["p"]])
+    rest_control = widgets.SelectionSlider(
+        options=[("shared by the other 9", "evenly"), ("all on class 7", "on one wrong class")],
+        value=rest,
+        description="the rest, 1 − p, is",
+        continuous_update=False,
+        style=STYLE,
+        layout=widgets.Layout(width="520px"),
+    )
+    return Explorer(loss_probability_view, {"p": slider, "rest": rest_control}, [["p"], ["rest"]])
 
 
-def tangent_explorer(x: float = 5.0, h: float = 1e-4) -> Explorer:
-    """Sliders for the point x and the step h (log scale, 1e-20 … 10); redraws the tangent (notebook 02).
+def tangent_explorer(x: float = 5.0, h: float = 1e-4, function: str = "book") -> Explorer:
+    """Sliders for the point x, the step h (log scale, 1e-20 … 10) and the function; redraws the tangent (notebook 02).
 
-    Feeds :func:`dlfs.tangent_view`.
+    Feeds :func:`dlfs.plots.numerical_differentiation.tangent_view`: the tangent at x, and
+    beside it the error against h with a marker where the slider's h sits. ``function`` is
+    "book" (the book's 0.01x² + 0.1x) or "sin" (sin x, whose central difference has a
+    truncation error too, so its error curve turns).
     """
     x_slider = widgets.FloatSlider(
         value=x,
@@ -138,26 +152,55 @@ def tangent_explorer(x: float = 5.0, h: float = 1e-4) -> Explorer:
         style=STYLE,
         layout=widgets.Layout(width="400px"),
     )
-    return Explorer(tangent_view, {"x": x_slider, "h": h_slider}, [["x", "h"]])
+    # a two-stop slider rather than a dropdown: like every control here it acts on release
+    function_slider = widgets.SelectionSlider(
+        options=[("0.01x² + 0.1x (the book's)", "book"), ("sin x", "sin")],
+        value=function,
+        description="function f(x)",
+        continuous_update=False,
+        style=STYLE,
+        layout=widgets.Layout(width="400px"),
+    )
+    controls = {"x": x_slider, "h": h_slider, "function": function_slider}
+    return Explorer(tangent_view, controls, [["x", "h"], ["function"]])
 
 
-def gradient_descent_explorer(lr: float = 0.1, step_num: int = 20, x0: float = -3.0, x1: float = 4.0) -> Explorer:
-    """Learning rate (log scale, 1e-10 … 10), steps and start point; redraws the path (notebook 04).
+def gradient_descent_explorer(
+    lr: float = 0.1, step_num: int = 20, x0: float = -3.0, x1: float = 4.0, function: str = "elongated bowl"
+) -> Explorer:
+    """A function to descend, the learning rate, steps and start point; redraws the path (notebook 04).
 
-    Feeds :func:`dlfs.gradient_descent_view`, which reports "diverged after k
-    steps" in text once |x| exceeds :data:`dlfs.plots.DIVERGENCE_LIMIT`.
+    The learning-rate slider stops at :data:`dlfs.plots.gradient_descent.LEARNING_RATES`:
+    most stops lie between 0.05 and 1.1, where the paths start to zig-zag and then diverge;
+    its ends are the book's 1e-10 and 10. Feeds :func:`dlfs.plots.gradient_descent.gradient_descent_view`,
+    which reports "diverged after k steps" in text once |x| exceeds its DIVERGENCE_LIMIT.
+
+    Raises
+    ------
+    ValueError
+        ``lr`` is not one of the slider's stops, or ``function`` is not a known function.
     """
+    where = "gradient_descent_explorer"
+    if lr not in LEARNING_RATES:
+        raise ValueError(f"{where}: lr must be one of the slider's stops {LEARNING_RATES}, got {lr!r}; try 0.1.")
+    if function not in LANDSCAPES:
+        raise ValueError(f"{where}: function must be one of {sorted(LANDSCAPES)}, got {function!r}.")
     width = widgets.Layout(width="380px")
     controls = {
-        "lr": widgets.FloatLogSlider(
+        # a slider of three stops rather than a dropdown: released like the others, and driven the same way
+        "function": widgets.SelectionSlider(
+            options=list(LANDSCAPES),
+            value=function,
+            description="function",
+            continuous_update=False,
+            style=STYLE,
+            layout=width,
+        ),
+        "lr": widgets.SelectionSlider(
+            options=[(f"{v:g}", v) for v in LEARNING_RATES],
             value=lr,
-            base=10,
-            min=-10,
-            max=1,
-            step=0.1,
             description="learning rate",
             continuous_update=False,
-            readout_format=".2g",
             style=STYLE,
             layout=width,
         ),
@@ -192,7 +235,7 @@ def gradient_descent_explorer(lr: float = 0.1, step_num: int = 20, x0: float = -
             layout=width,
         ),
     }
-    return Explorer(gradient_descent_view, controls, [["lr", "step_num"], ["x0", "x1"]])
+    return Explorer(gradient_descent_view, controls, [["function"], ["lr", "step_num"], ["x0", "x1"]])
 
 
 def simple_net_lr_explorer(W, x, t, step_num: int = 300) -> Explorer:
