@@ -1,28 +1,46 @@
 # Two commands for a fresh machine (python3 with venv and pip; no conda needed):
 #   make lab    set up .venv, fetch MNIST, start JupyterLab on the notebooks
-#   make test   set up .venv, fetch MNIST, run every test and every notebook
+#   make test   set up .venv, fetch MNIST, lint, run every test and every notebook
 # Both are idempotent: the second run skips the install and the download.
+# For contributors (CONTRIBUTING.md):
+#   make lint          ruff check and ruff format --check on dlfs, tests and benchmarks
+#   make test-oldest   the unit tests on the oldest numpy, matplotlib, tqdm and ipywidgets pyproject.toml allows
+#   make lock          re-resolve pyproject.toml's ranges into requirements/lock.txt (.venv is not touched)
 
 PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
+# The locked test environment: exact versions of everything make lab and make test install, used as pip
+# constraints so that the committed notebook outputs and the browser tests meet the versions they were made with.
+LOCK   := requirements/lock.txt
+# A second venv inside .venv (so git and ruff ignore it) for make test-oldest.
+OLDEST := $(VENV)/oldest
+LINTED := dlfs tests benchmarks
 # extra arguments, e.g. make test PYTEST_ARGS="-x tests/test_functions.py"
 PYTEST_ARGS ?=
 LAB_ARGS ?=
+# extra pip arguments for make lock, e.g. LOCK_ARGS="-c freeze.txt" to keep the versions a venv has
+LOCK_ARGS ?=
 # JupyterLab refuses to run as root (containers, CI machines) unless told it is intended.
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
 
-.PHONY: lab test setup data clean-venv
+CHECK_PYTHON := $(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "dlfs needs Python 3.11 or newer; found " + sys.version.split()[0])'
+# pyproject.toml's requirements, one a line: the package's dependencies and its lab and test extras
+REQUIREMENTS := import tomllib; p = tomllib.load(open("pyproject.toml", "rb"))["project"]; o = p["optional-dependencies"]; print("\n".join(p["dependencies"] + o["lab"] + o["test"]))
+# the package's dependencies at their lower bounds: "numpy>=2.0,<3" -> "numpy==2.0"
+FLOORS := import re, tomllib; p = tomllib.load(open("pyproject.toml", "rb"))["project"]; print(" ".join(re.sub(r">=([^,]+),.*", r"==\1", d) for d in p["dependencies"]))
+
+.PHONY: lab test lint test-oldest lock sync-ko setup data clean-venv
 
 setup: $(STAMP)
 
-# Reinstalls only when pyproject.toml changes.
-$(STAMP): pyproject.toml
-	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "dlfs needs Python 3.11 or newer; found " + sys.version.split()[0])'
+# Reinstalls when pyproject.toml or the lock changes.
+$(STAMP): pyproject.toml $(LOCK)
+	@$(CHECK_PYTHON)
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV) || { echo "Could not create $(VENV). On Debian/Ubuntu: sudo apt-get install python3-venv"; exit 1; }
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[lab,test]'
+	$(PY) -m pip install --quiet -c $(LOCK) -e '.[lab,test]'
 	@touch $(STAMP)
 
 # Downloads and verifies MNIST once into data/; later runs only check it.
@@ -32,8 +50,53 @@ data: $(STAMP)
 lab: data
 	$(VENV)/bin/jupyter lab --ServerApp.root_dir=notebooks $(ROOT_FLAG) $(LAB_ARGS) notebooks/00_index.ipynb
 
-test: data
+# Style first: a lint failure stops make test in seconds, before the notebooks and the browser run.
+lint: $(STAMP)
+	$(PY) -m ruff check $(LINTED)
+	$(PY) -m ruff format --check $(LINTED)
+
+test: lint data
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# The unit tests (not nbval, not the browser tier) with numpy, matplotlib, tqdm and ipywidgets at the lower
+# bounds pyproject.toml declares, so that those bounds are true. The test tools come from the lock; whatever
+# else the old versions need is resolved by pip as it would be for a user. Wheels only, from pip's cache: the
+# venv takes under a minute, the tests about 1.5 minutes on the 2-core machine.
+$(OLDEST)/.installed: pyproject.toml $(LOCK)
+	@$(CHECK_PYTHON)
+	rm -rf $(OLDEST)
+	$(PYTHON) -m venv $(OLDEST)
+	$(OLDEST)/bin/python -m pip install --quiet --only-binary=:all: \
+		$$($(PYTHON) -c '$(FLOORS)') $$(grep -iE '^(pytest|hypothesis|cmarkgfm)==' $(LOCK))
+	$(OLDEST)/bin/python -m pip install --quiet --no-deps -e .
+	@touch $@
+
+test-oldest: $(OLDEST)/.installed
+	@$(OLDEST)/bin/python -m pip list 2>/dev/null | grep -iE '^(numpy|matplotlib|tqdm|ipywidgets) '
+	$(OLDEST)/bin/python -m dlfs fetch-mnist
+	$(OLDEST)/bin/python -m pytest -p no:cacheprovider -o addopts="" tests --ignore=tests/browser $(PYTEST_ARGS)
+
+# Resolves pyproject.toml's ranges anew in a temporary venv and writes its pip freeze to the lock. Afterwards:
+# re-execute the notebooks, run make test, and update the tested versions in README.md (tests/test_readme.py).
+lock:
+	@$(CHECK_PYTHON)
+	@set -e; tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
+	$(PYTHON) -m venv "$$tmp/venv"; \
+	"$$tmp/venv/bin/python" -m pip install --quiet --upgrade pip; \
+	$(PYTHON) -c '$(REQUIREMENTS)' > "$$tmp/requirements.txt"; \
+	"$$tmp/venv/bin/python" -m pip install --quiet -r "$$tmp/requirements.txt" $(LOCK_ARGS); \
+	{ echo '# The locked test environment, written by `make lock` (do not edit by hand; run it again).'; \
+	  echo '# Exact versions of everything `make lab` and `make test` install: pip freeze of a fresh venv with'; \
+	  echo "# pyproject.toml's dependencies and its lab and test extras (dlfs itself is not listed). Both targets"; \
+	  echo "# install with it as pip constraints: pip install -c $(LOCK) -e '.[lab,test]'"; \
+	  "$$tmp/venv/bin/python" -c 'import platform; print("# Python", platform.python_version(), "on", platform.system(), platform.machine())'; \
+	  "$$tmp/venv/bin/python" -m pip freeze; } > "$$tmp/lock.txt"; \
+	mkdir -p $(dir $(LOCK)); cp "$$tmp/lock.txt" $(LOCK)
+	@echo "$(LOCK) written. Now re-execute the notebooks, run make test and update README.md's tested versions."
+
+# The Korean edition's code cells from the English notebooks (notebooks/sync_ko.py says what it keeps).
+sync-ko: $(STAMP)
+	$(PY) notebooks/sync_ko.py
 
 clean-venv:
 	rm -rf $(VENV)
