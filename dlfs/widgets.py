@@ -26,7 +26,9 @@ from traitlets import Unicode
 from .plots.gradient_descent import LANDSCAPES, LEARNING_RATES, gradient_descent_view
 from .plots.loss_functions import loss_probability_view
 from .plots.numerical_differentiation import tangent_view
-from .plots.simple_net import draw_simple_net_descent
+from .plots.simple_net import EXAMPLES as SIMPLE_NET_EXAMPLES
+from .plots.simple_net import LEARNING_RATES as SIMPLE_NET_LEARNING_RATES
+from .plots.simple_net import simple_net_lr_view
 from .plots.two_layer_net import draw_training_run
 
 STYLE = {"description_width": "initial"}  # show the whole description, never "learnin…"
@@ -238,34 +240,67 @@ def gradient_descent_explorer(
     return Explorer(gradient_descent_view, controls, [["function"], ["lr", "step_num"], ["x0", "x1"]])
 
 
-def simple_net_lr_explorer(W, x, t, step_num: int = 300) -> Explorer:
-    """A learning-rate slider retracing SimpleNet's descent (notebook 05).
+def simple_net_lr_explorer(
+    W, examples_name: str = "two that disagree", learning_rate: float = 3.0, step_num: int = 300
+) -> Explorer:
+    """The training examples and the learning rate of SimpleNet's descent from ``W`` (notebook 05).
 
-    Feeds :func:`dlfs.plots.simple_net.draw_simple_net_descent`.
+    Two controls: the examples (:data:`dlfs.plots.simple_net.EXAMPLES`: the book's one example,
+    or two that disagree about the class of the same input) and a learning rate among
+    :data:`dlfs.plots.simple_net.LEARNING_RATES` (0.01 … 100, most stops near 2/L ≈ 3.42, where
+    the pair's descent stops settling). Feeds :func:`dlfs.plots.simple_net.simple_net_lr_view`,
+    which runs ``step_num`` updates and says whether the loss fell at every update, settled,
+    jumps across the bottom, or is stuck on a plateau.
+
+    Raises
+    ------
+    ValueError
+        ``learning_rate`` is not one of the slider's stops, or ``examples_name`` is not a key of EXAMPLES.
     """
-    lr = widgets.FloatLogSlider(
-        value=0.1,
-        base=10,
-        min=-3,
-        max=2,
-        step=0.25,
-        description="learning rate",
-        continuous_update=False,
-        readout_format=".3g",
-        style=STYLE,
-    )
+    where = "simple_net_lr_explorer"
+    if learning_rate not in SIMPLE_NET_LEARNING_RATES:
+        raise ValueError(
+            f"{where}: learning_rate must be one of the slider's stops {SIMPLE_NET_LEARNING_RATES}, "
+            f"got {learning_rate!r}; try 3.0."
+        )
+    if examples_name not in SIMPLE_NET_EXAMPLES:
+        raise ValueError(f"{where}: examples_name must be one of {list(SIMPLE_NET_EXAMPLES)}, got {examples_name!r}.")
+    width = widgets.Layout(width="420px")
+    controls = {
+        # sliders of stops rather than a dropdown: released like the others, and driven the same way
+        "examples_name": widgets.SelectionSlider(
+            options=list(SIMPLE_NET_EXAMPLES),
+            value=examples_name,
+            description="training examples",
+            continuous_update=False,
+            style=STYLE,
+            layout=width,
+        ),
+        "learning_rate": widgets.SelectionSlider(
+            options=[(f"{v:g}", v) for v in SIMPLE_NET_LEARNING_RATES],
+            value=learning_rate,
+            description="learning rate",
+            continuous_update=False,
+            style=STYLE,
+            layout=width,
+        ),
+    }
     return Explorer(
-        lambda learning_rate: draw_simple_net_descent(W, x, t, learning_rate, step_num),
-        {"learning_rate": lr},
-        [["learning_rate"]],
-        dpi=100,
+        lambda examples_name, learning_rate: simple_net_lr_view(W, examples_name, learning_rate, step_num),
+        controls,
+        [["examples_name"], ["learning_rate"]],
+        dpi=80,
     )
 
 
 def training_explorer(x_train, t_train, x_test, t_test, iters_num: int = 500, seed: int = 0) -> Explorer:
     """Sliders for learning rate, batch size and hidden size; each change retrains a short run (notebook 06).
 
-    Feeds :func:`dlfs.plots.two_layer_net.draw_training_run`.
+    Feeds :func:`dlfs.plots.two_layer_net.draw_training_run`: loss, accuracy (the last point is the
+    final network) and the hidden outputs; the text names the images seen and the wall time, and for
+    a run that did not learn, train's reason (``history.problem``) and the measured saturation. The
+    learning rate moves in eighths of a decade (0.001 … 31.6), so the way from learning (5.6) through
+    the stall of saturated sigmoids (10 … 17.8) to divergence (31.6) takes several steps.
     """
 
     def view(learning_rate, batch_size, hidden_size):
@@ -280,7 +315,7 @@ def training_explorer(x_train, t_train, x_test, t_test, iters_num: int = 500, se
             base=10,
             min=-3,
             max=1.5,
-            step=0.25,
+            step=0.125,
             description="learning rate",
             continuous_update=False,
             readout_format=".3g",
@@ -301,4 +336,4 @@ def training_explorer(x_train, t_train, x_test, t_test, iters_num: int = 500, se
             style=STYLE,
         ),
     }
-    return Explorer(view, controls, [["learning_rate", "batch_size", "hidden_size"]], dpi=100)
+    return Explorer(view, controls, [["learning_rate", "batch_size", "hidden_size"]], dpi=80)
