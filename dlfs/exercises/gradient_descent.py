@@ -34,7 +34,7 @@ def _cases() -> list[tuple[str, Callable, np.ndarray, float, int]]:
         (
             say(
                 "“the book's example: x0² + x1² from (-3, 4), lr = 0.1, 100 steps”",
-                "“책의 예: x0² + x1², 초깃값 (-3, 4), lr = 0.1, 100번”",
+                "“책의 예제: x0² + x1², 초깃값 (-3, 4), lr = 0.1, 100번 갱신”",
             ),
             function_2,
             np.array([-3.0, 4.0]),
@@ -44,7 +44,7 @@ def _cases() -> list[tuple[str, Callable, np.ndarray, float, int]]:
         (
             say(
                 "“0.05·x0² + x1² from (-3, 4), lr = 0.9, 7 steps”",
-                "“0.05·x0² + x1², 초깃값 (-3, 4), lr = 0.9, 7번”",
+                "“0.05·x0² + x1², 초깃값 (-3, 4), lr = 0.9, 7번 갱신”",
             ),
             elongated_bowl,
             np.array([-3.0, 4.0]),
@@ -54,7 +54,7 @@ def _cases() -> list[tuple[str, Callable, np.ndarray, float, int]]:
         (
             say(
                 "“step_num = 0: the start itself”",
-                "“step_num = 0: 초깃값 그대로”",
+                "“step_num = 0: 갱신 없이 초깃값 그대로”",
             ),
             function_2,
             np.array([1.5, -2.0]),
@@ -64,7 +64,7 @@ def _cases() -> list[tuple[str, Callable, np.ndarray, float, int]]:
         (
             say(
                 "“x0² + 2x1² + 3x2² from (1, -2, 0.5), lr = 0.2, 5 steps”",
-                "“x0² + 2x1² + 3x2², 초깃값 (1, -2, 0.5), lr = 0.2, 5번”",
+                "“x0² + 2x1² + 3x2², 초깃값 (1, -2, 0.5), lr = 0.2, 5번 갱신”",
             ),
             _bowl_3,
             np.array([1.0, -2.0, 0.5]),
@@ -108,9 +108,9 @@ def _mutated_hint() -> str:
         "Your function changed the caller's init_x. `x = init_x` does not copy the array: x and init_x are "
         "two names for the same array, so `x -= lr * grad` writes into the caller's init_x, and the next "
         "call starts where this one ended. Start with x = init_x.copy().",
-        "함수가 호출한 쪽의 init_x를 바꿨습니다. `x = init_x`는 배열을 복사하지 않습니다. x와 init_x가 같은 "
-        "배열을 가리키므로 `x -= lr * grad`가 호출한 쪽의 init_x에 그대로 기록되고, 다음 호출은 이번 호출이 "
-        "끝난 곳에서 시작합니다. x = init_x.copy()로 시작하세요.",
+        "함수가 호출한 쪽의 init_x를 바꿔 버린 것입니다. `x = init_x`는 배열을 복사하지 않습니다. x와 init_x는 "
+        "같은 배열을 가리키는 두 이름일 뿐이라서 `x -= lr * grad`가 호출한 쪽의 init_x를 직접 고치고, 그래서 "
+        "다음 호출은 이번 호출이 끝난 곳에서 시작합니다. x = init_x.copy()로 시작하세요.",
     )
 
 
@@ -119,14 +119,14 @@ def _wrong_result_hint(result: np.ndarray, f: Callable, init_x: np.ndarray, lr: 
     if step_num > 0 and _close(result, init_x):
         return say(
             "That is the start point: x never moved. Update x inside the loop: x -= lr * grad.",
-            "초깃값 그대로입니다. x가 전혀 움직이지 않았습니다. 반복문 안에서 x -= lr * grad로 x를 갱신하세요.",
+            "초깃값 그대로입니다. x가 한 번도 움직이지 않았습니다. 반복문 안에서 x -= lr * grad로 x를 갱신하세요.",
         )
     if step_num > 0 and _close(result, _path(f, init_x, lr, step_num, ascent=True)[-1]):
         return say(
             "The sign is flipped: x += lr * grad climbs uphill — that is gradient ascent (경사 상승법), which "
             "looks for a maximum. Gradient descent steps against the gradient: x -= lr * grad.",
-            "부호가 반대입니다. x += lr * grad는 오르막으로 올라가는 경사 상승법으로, 최댓값을 찾습니다. "
-            "경사 하강법은 기울기의 반대 방향으로 갑니다: x -= lr * grad.",
+            "부호가 반대입니다. x += lr * grad는 오르막을 오르는 경사 상승법으로, 최댓값을 찾는 방법입니다. "
+            "경사 하강법은 기울기의 반대 방향으로 내려갑니다: x -= lr * grad.",
         )
     steps = _path(f, init_x, lr, step_num + 1)
     for k, slip in ((step_num + 1, "one step too many"), (step_num - 1, "one step too few")):
@@ -135,7 +135,7 @@ def _wrong_result_hint(result: np.ndarray, f: Callable, init_x: np.ndarray, lr: 
             return say(
                 "That is the point after {k} steps, {slip}: step_num counts the updates, so the loop runs "
                 "exactly step_num times — for i in range(step_num).",
-                "{k}번 갱신한 뒤의 점으로, {slip_ko} 갱신했습니다. step_num은 갱신 횟수이므로 반복문은 정확히 "
+                "{k}번 갱신한 뒤의 점입니다. {slip_ko} 갱신했습니다. step_num은 갱신 횟수이므로 반복문은 정확히 "
                 "step_num번 돌아야 합니다: for i in range(step_num).",
                 k=k,
                 slip=slip,
@@ -145,12 +145,14 @@ def _wrong_result_hint(result: np.ndarray, f: Callable, init_x: np.ndarray, lr: 
         return say(
             "That is what a forward difference (f(x+h) - f(x)) / h gives: its error of about h shifts every "
             "step. Use numerical_gradient, the central difference (f(x+h) - f(x-h)) / 2h.",
-            "전방 차분 (f(x+h) - f(x)) / h로 계산한 결과입니다. 약 h만큼의 오차가 매번 더해집니다. 중심 차분 "
-            "(f(x+h) - f(x-h)) / 2h를 쓰는 numerical_gradient를 사용하세요.",
+            "전방 차분 (f(x+h) - f(x)) / h로 계산한 결과입니다. 전방 차분에는 h 정도의 오차가 있어서 갱신할 "
+            "때마다 x가 조금씩 어긋납니다. 중심 차분 (f(x+h) - f(x-h)) / 2h로 계산하는 numerical_gradient를 "
+            "사용하세요.",
         )
     return say(
         "Each step is x -= lr * numerical_gradient(f, x), repeated step_num times from a copy of init_x.",
-        "init_x의 복사본에서 시작해 x -= lr * numerical_gradient(f, x)를 step_num번 반복합니다.",
+        "한 번의 갱신은 x -= lr * numerical_gradient(f, x)입니다. init_x의 복사본에서 시작해 이것을 step_num번 "
+        "반복하세요.",
     )
 
 
@@ -172,8 +174,8 @@ def check_gradient_descent(answer) -> str:
                 say(
                     "Case {case}: your function returned a tuple ({what}); return only the final x (the book's "
                     "gradient_method.py also returns x_history, this exercise does not).",
-                    "경우 {case}: 함수가 튜플({what})을 반환했습니다. 마지막 x만 반환하세요(책의 gradient_method.py는 "
-                    "x_history도 반환하지만 이 문제는 아닙니다).",
+                    "경우 {case}: 함수가 튜플을 반환했습니다(반환된 값: {what}). 마지막 x만 반환하세요(책의 "
+                    "gradient_method.py는 x_history도 반환하지만 이 문제에서는 반환하지 않습니다).",
                     case=name,
                     what=describe(raw),
                 )
@@ -184,7 +186,7 @@ def check_gradient_descent(answer) -> str:
             raise NotYet(
                 say(
                     "Case {case}: expected x = {expected}, got {result}. {hint}",
-                    "경우 {case}: x = {expected}이(가) 나와야 하는데 {result}이(가) 나왔습니다. {hint}",
+                    "경우 {case}: 나와야 할 값은 x = {expected}, 나온 값은 {result}입니다. {hint}",
                     case=name,
                     expected=_fmt(expected),
                     result=_fmt(result),
@@ -196,7 +198,7 @@ def check_gradient_descent(answer) -> str:
                 say(
                     "Case {case}: the result is right, but afterwards the caller's init_x is {now} instead of "
                     "{before}. {hint}",
-                    "경우 {case}: 결과는 맞지만 호출이 끝난 뒤 호출한 쪽의 init_x가 {before}이 아니라 {now}입니다. "
+                    "경우 {case}: 결과는 맞지만 호출한 쪽의 init_x가 바뀌었습니다(호출 전 {before}, 호출 뒤 {now}). "
                     "{hint}",
                     case=name,
                     now=_fmt(given),
@@ -207,8 +209,8 @@ def check_gradient_descent(answer) -> str:
     return say(
         "It gives the book's [-6.1e-10, 8.1e-10] from (-3, 4), counts its steps exactly, works for any number "
         "of variables, and leaves init_x as it found it.",
-        "(-3, 4)에서 책의 [-6.1e-10, 8.1e-10]을 내고, 갱신 횟수가 정확하며, 변수가 몇 개든 동작하고, init_x를 "
-        "바꾸지 않습니다.",
+        "(-3, 4)에서 시작해 책과 같은 [-6.1e-10, 8.1e-10]에 도착하고, 갱신 횟수를 정확히 지키며, 변수가 몇 개든 "
+        "동작하고, 호출한 쪽의 init_x는 그대로 둡니다.",
     )
 
 
@@ -216,7 +218,7 @@ def check_gradient_descent(answer) -> str:
 def _history_case() -> tuple[str, np.ndarray, float, int]:
     name = say(
         "“x0² + x1² from (-3, 4), lr = 0.1, 20 steps, as in figure 4-10”",
-        "“그림 4-10처럼 x0² + x1², 초깃값 (-3, 4), lr = 0.1, 20번”",
+        "“그림 4-10처럼 x0² + x1², 초깃값 (-3, 4), lr = 0.1, 20번 갱신”",
     )
     return name, np.array([-3.0, 4.0]), 0.1, 20
 
@@ -227,7 +229,7 @@ def _unpack_history(raw, n: int, step_num: int, case: str) -> tuple[np.ndarray, 
         raise NotYet(
             say(
                 "Case {case}: expected the pair (x, x_history) as the book returns it, got {what}.",
-                "경우 {case}: 책처럼 (x, x_history) 두 값을 반환해야 하는데 {what}을(를) 받았습니다.",
+                "경우 {case}: 책처럼 (x, x_history) 두 값을 반환해야 합니다. 반환된 값: {what}",
                 case=case,
                 what=describe(raw),
             )
@@ -239,8 +241,9 @@ def _unpack_history(raw, n: int, step_num: int, case: str) -> tuple[np.ndarray, 
                 "Case {case}: x_history has {rows} rows; the book's has {step_num}: it records x *before* "
                 "each step (the start included, the final x not — that one is returned as x). Keep the loop "
                 "as it was; only the bug needs fixing.",
-                "경우 {case}: x_history의 행이 {rows}개입니다. 책의 x_history는 {step_num}개로, 각 갱신 *전*의 x를 "
-                "기록합니다(초깃값은 포함, 마지막 x는 제외 — 그것은 x로 반환). 반복문은 그대로 두고 버그만 고치세요.",
+                "경우 {case}: x_history의 행이 {rows}개입니다. 책의 x_history는 행이 {step_num}개입니다. 각 갱신 "
+                "*직전*의 x를 기록하기 때문입니다(초깃값은 들어가고, 마지막 x는 x로 따로 반환하므로 들어가지 "
+                "않습니다). 반복문은 그대로 두고 버그만 고치세요.",
                 case=case,
                 rows=step_num + 1,
                 step_num=step_num,
@@ -270,7 +273,7 @@ def check_descent_history(answer) -> str:
                 say(
                     "Case {case}: the second call with the same init_x started at {start}, where the first "
                     "ended, instead of at {init}. {hint}",
-                    "경우 {case}: 같은 init_x로 두 번째 호출했더니 {init}이 아니라 첫 호출이 끝난 {start}에서 "
+                    "경우 {case}: 같은 init_x로 두 번째 호출한 경로가 초깃값 {init} 대신 첫 호출이 끝난 점 {start}에서 "
                     "시작했습니다. {hint}",
                     case=name,
                     start=_fmt(history[0]),
@@ -284,9 +287,9 @@ def check_descent_history(answer) -> str:
                     "Case {case}: every row of x_history is the final x {x}: `x_history.append(x)` stores the "
                     "array itself, and `x -= ...` keeps changing that one array. Append a snapshot: "
                     "x_history.append(x.copy()), as the book does.",
-                    "경우 {case}: x_history의 모든 행이 마지막 x {x}입니다. `x_history.append(x)`는 배열 자체를 "
-                    "저장하고 `x -= ...`가 그 배열 하나를 계속 바꿉니다. 책처럼 x_history.append(x.copy())로 그 "
-                    "순간의 복사본을 저장하세요.",
+                    "경우 {case}: x_history의 모든 행이 마지막 x와 같은 {x}입니다. `x_history.append(x)`는 복사본이 "
+                    "아니라 배열 자체를 저장하고, `x -= ...`는 그 배열 하나를 계속 고칩니다. 책처럼 "
+                    "x_history.append(x.copy())로 그 순간의 복사본을 저장하세요.",
                     case=name,
                     x=_fmt(x),
                 )
@@ -298,7 +301,7 @@ def check_descent_history(answer) -> str:
                     "x_history from {got_first} to {got_last}. The loop itself was right: fix only what "
                     "changes init_x.",
                     "경우 {case}: x = {expected}, x_history는 {first}부터 {last}까지여야 하는데 x = {x}, "
-                    "x_history는 {got_first}부터 {got_last}까지입니다. 반복문 자체는 맞았으니 init_x를 바꾸는 "
+                    "x_history는 {got_first}부터 {got_last}까지입니다. 반복문은 원래 맞았으니 init_x를 바꾸는 "
                     "부분만 고치세요.",
                     case=name,
                     expected=_fmt(expected[-1]),
@@ -314,8 +317,8 @@ def check_descent_history(answer) -> str:
             say(
                 "Case {case}: both paths are right, but afterwards the caller's init_x is {now} instead of "
                 "{before}. {hint}",
-                "경우 {case}: 두 경로 모두 맞지만 호출이 끝난 뒤 호출한 쪽의 init_x가 {before}이 아니라 {now}입니다. "
-                "{hint}",
+                "경우 {case}: 두 경로는 모두 맞지만 호출한 쪽의 init_x가 바뀌었습니다(호출 전 {before}, 호출 뒤 "
+                "{now}). {hint}",
                 case=name,
                 now=_fmt(given),
                 before=_fmt(init_x),
@@ -324,7 +327,8 @@ def check_descent_history(answer) -> str:
         )
     return say(
         "Two calls with the same init_x now draw the same path from (-3, 4), and init_x stays (-3, 4).",
-        "같은 init_x로 두 번 호출해도 (-3, 4)에서 같은 경로를 그리고, init_x는 (-3, 4) 그대로입니다.",
+        "이제 같은 init_x로 두 번 호출해도 두 경로 모두 (-3, 4)에서 시작해 똑같이 그려지고, init_x도 (-3, 4) "
+        "그대로입니다.",
     )
 
 
@@ -343,8 +347,8 @@ def _known_slips(c0: float, c1: float) -> list[tuple[float, str]]:
             say(
                 "20 = 2/0.1 is the limit of x0 alone (curvature 0.1). x1 is 20 times steeper and diverges first: "
                 "the steepest direction sets the limit.",
-                "20 = 2/0.1은 x0 방향(곡률 0.1)만의 한계입니다. x1 방향이 20배 가파르므로 먼저 발산합니다. "
-                "한계는 가장 가파른 방향이 정합니다.",
+                "20 = 2/0.1은 x0 방향(곡률 0.1)만 볼 때의 한계입니다. x1 방향이 20배 가파르므로 x1이 먼저 "
+                "발산합니다. 한계는 가장 가파른 방향이 정합니다.",
             ),
         ),
         (
@@ -352,15 +356,16 @@ def _known_slips(c0: float, c1: float) -> list[tuple[float, str]]:
             say(
                 "40 = 2/0.05 uses the coefficient 0.05 as if it were the curvature; the curvature of 0.05·x0² "
                 "is its second derivative 0.1 — and anyway the steeper x1 diverges first.",
-                "40 = 2/0.05는 계수 0.05를 곡률로 썼습니다. 0.05·x0²의 곡률은 이계도함수인 0.1이고, 어차피 더 "
-                "가파른 x1이 먼저 발산합니다.",
+                "40 = 2/0.05는 계수 0.05를 곡률로 착각한 값입니다. 0.05·x0²의 곡률은 이계도함수인 0.1입니다. "
+                "게다가 어차피 더 가파른 x1이 먼저 발산합니다.",
             ),
         ),
         (
             1.0 / c0,
             say(
                 "10 = 1/0.1 is where x0 would land on 0 in one step; x1 (curvature 2) diverges long before that.",
-                "10 = 1/0.1은 x0가 한 번에 0에 도착하는 학습률입니다. x1(곡률 2)은 그보다 훨씬 전에 발산합니다.",
+                "10 = 1/0.1은 x0이 한 번 만에 0에 도착하는 학습률입니다. x1(곡률 2)은 그보다 훨씬 작은 학습률에서 "
+                "이미 발산합니다.",
             ),
         ),
         (
@@ -368,7 +373,7 @@ def _known_slips(c0: float, c1: float) -> list[tuple[float, str]]:
             say(
                 "2 = 2/1 takes the coefficient of x1² (1) as its curvature; the curvature is the second "
                 "derivative of x1², which is 2.",
-                "2 = 2/1은 x1²의 계수 1을 곡률로 썼습니다. 곡률은 x1²의 이계도함수인 2입니다.",
+                "2 = 2/1은 x1²의 계수 1을 곡률로 착각한 값입니다. 곡률은 x1²의 이계도함수인 2입니다.",
             ),
         ),
         (
@@ -376,8 +381,8 @@ def _known_slips(c0: float, c1: float) -> list[tuple[float, str]]:
             say(
                 "0.5 = 1/2 is where x1 lands on 0 in one step (factor 1 − 2·lr = 0). Above it the path zig-zags "
                 "across the valley — but zig-zagging still converges while the factor stays above -1.",
-                "0.5 = 1/2는 x1이 한 번에 0에 도착하는 학습률입니다(인수 1 − 2·lr = 0). 그보다 크면 경로가 골짜기를 "
-                "가로질러 지그재그로 움직이지만, 인수가 -1보다 크면 지그재그여도 수렴합니다.",
+                "0.5 = 1/2는 x1이 한 번 만에 0에 도착하는 학습률입니다(배율 1 − 2·lr = 0). 그보다 크면 경로가 "
+                "골짜기를 가로질러 지그재그로 움직이지만, 배율이 -1보다 큰 동안은 지그재그로 움직이면서도 수렴합니다.",
             ),
         ),
         (
@@ -385,8 +390,8 @@ def _known_slips(c0: float, c1: float) -> list[tuple[float, str]]:
             say(
                 "About 0.95 = 2/(0.1 + 2) is the *fastest* learning rate (both factors equally small in size); "
                 "larger ones still converge, only more slowly.",
-                "약 0.95 = 2/(0.1 + 2)는 *가장 빠른* 학습률입니다(두 인수의 크기가 같아짐). 그보다 큰 학습률도 더 "
-                "느릴 뿐 수렴합니다.",
+                "약 0.95 = 2/(0.1 + 2)는 *가장 빠른* 학습률입니다(두 배율의 절댓값이 같아지는 곳). 그보다 큰 "
+                "학습률도 더 느릴 뿐 수렴합니다.",
             ),
         ),
     ]
@@ -411,16 +416,18 @@ def check_largest_lr(answer) -> str:
             "are smaller than 1 in size, so it converges (zig-zagging along x1 above lr = 0.5). At exactly "
             "lr = 1 the x1 factor is -1: x1 jumps between 4 and -4 forever, the edge of convergence; above 1 "
             "it grows every step and diverges.",
-            "한계는 2/L = 2/2 = 1이고, L = 2는 가장 가파른 방향인 x1²의 곡률(이계도함수)입니다. 한 번 갱신할 "
-            "때마다 x0에는 1 − 0.1·lr, x1에는 1 − 2·lr이 곱해집니다. lr < 1이면 두 인수의 크기가 모두 1보다 "
-            "작아서 수렴합니다(lr > 0.5부터는 x1 방향으로 지그재그). 정확히 lr = 1이면 x1의 인수가 -1이라 x1이 "
-            "4와 -4 사이를 영원히 오갑니다(수렴의 경계). 1보다 크면 x1이 매번 커져서 발산합니다.",
+            "한계는 2/L = 2/2 = 1입니다. L = 2는 가장 가파른 방향인 x1²의 곡률(이계도함수)입니다. 한 번 갱신할 "
+            "때마다 x0에는 1 − 0.1·lr, x1에는 1 − 2·lr이 곱해집니다. lr < 1이면 두 배율의 절댓값이 모두 1보다 "
+            "작으므로 수렴합니다(lr > 0.5부터는 x1 방향으로 지그재그). 정확히 lr = 1이면 x1의 배율이 -1이라서 "
+            "x1이 4와 -4 사이를 영원히 오갑니다. 수렴하느냐 마느냐의 경계입니다. 1보다 크면 x1이 갱신할 때마다 "
+            "커져서 발산합니다.",
         )
     if lr <= 0:
         raise NotYet(
             say(
                 "A learning rate is positive: lr = {lr:g} steps uphill or not at all.",
-                "학습률은 양수입니다. lr = {lr:g}이면 오르막으로 가거나 전혀 움직이지 않습니다.",
+                "학습률은 양수여야 합니다(지금은 lr = {lr:g}). 음수면 오르막으로 올라가고, 0이면 전혀 움직이지 "
+                "않습니다.",
                 lr=lr,
             )
         )
@@ -431,8 +438,8 @@ def check_largest_lr(answer) -> str:
         hint = say(
             "At lr = {lr:g} each step multiplies x1 by 1 − 2·lr = {r:.3g}, larger than 1 in size: x1 grows "
             "every step (from x1 = 4, |x1| is {size:.3g} after 20 steps). It diverges.",
-            "lr = {lr:g}이면 한 번 갱신할 때마다 x1에 1 − 2·lr = {r:.3g}이 곱해지는데, 그 크기가 1보다 큽니다. "
-            "x1이 매번 커집니다(x1 = 4에서 20번 뒤 |x1| = {size:.3g}). 발산합니다.",
+            "lr = {lr:g}이면 한 번 갱신할 때마다 x1에 곱해지는 배율 1 − 2·lr = {r:.3g}의 절댓값이 1보다 큽니다. "
+            "그래서 x1이 갱신할 때마다 커지고(x1 = 4에서 시작하면 20번 뒤 |x1| = {size:.3g}) 결국 발산합니다.",
             lr=lr,
             r=1.0 - c1 * lr,
             size=_x1_after(lr),
@@ -441,8 +448,8 @@ def check_largest_lr(answer) -> str:
         hint = say(
             "lr = {lr:g} converges (x0 × {r0:.3g} and x1 × {r1:.3g} per step, both smaller than 1 in size), "
             "but a larger learning rate converges too. As lr grows, which factor reaches -1 first?",
-            "lr = {lr:g}은 수렴합니다(한 번에 x0 × {r0:.3g}, x1 × {r1:.3g}, 둘 다 크기가 1보다 작음). 하지만 더 "
-            "큰 학습률도 수렴합니다. lr을 키우면 어느 인수가 먼저 -1에 닿을까요?",
+            "lr = {lr:g}이면 수렴합니다(한 번 갱신할 때마다 x0 × {r0:.3g}, x1 × {r1:.3g}로 두 배율의 절댓값이 "
+            "모두 1보다 작음). 하지만 더 큰 학습률도 수렴합니다. lr을 키우면 어느 배율이 먼저 -1에 닿을까요?",
             lr=lr,
             r0=1.0 - c0 * lr,
             r1=1.0 - c1 * lr,
