@@ -267,4 +267,9 @@ def describe(value: Any) -> str:
         return say(
             "an array of shape {shape} ({dtype})", "형상 {shape}({dtype})인 배열", shape=value.shape, dtype=value.dtype
         )
-    return say("a {kind} ({value!r:.40})", "{kind} 값 ({value!r:.40})", kind=type(value).__name__, value=value)
+    if isinstance(value, (tuple, list)):
+        return say("a {kind} of {n} items", "항목 {n}개짜리 {kind}", kind=type(value).__name__, n=len(value))
+    text = repr(value)
+    if len(text) > 40:
+        text = text[:37] + "..."
+    return say("a {kind} ({text})", "{kind} 값 ({text})", kind=type(value).__name__, text=text)
