@@ -66,8 +66,8 @@ def _diagnose(f: Callable[[float], float], x: float, result: float) -> str:
             say(
                 "That is the forward difference (f(x + h) − f(x)) / h. The book uses the central difference "
                 "(f(x + h) − f(x − h)) / (2*h), centred on x.",
-                "전방 차분 (f(x + h) − f(x)) / h의 값입니다. 책은 x를 중심으로 한 중심 차분 "
-                "(f(x + h) − f(x − h)) / (2*h)을 씁니다.",
+                "이 값은 전방 차분 (f(x + h) − f(x)) / h의 결과입니다. 책이 쓰는 것은 x를 가운데에 둔 중심 차분 "
+                "(f(x + h) − f(x − h)) / (2*h)입니다.",
             ),
         ),
         (
@@ -75,7 +75,8 @@ def _diagnose(f: Callable[[float], float], x: float, result: float) -> str:
             say(
                 "That is the backward difference (f(x) − f(x − h)) / h. The book uses the central difference "
                 "(f(x + h) − f(x − h)) / (2*h).",
-                "후방 차분 (f(x) − f(x − h)) / h의 값입니다. 책은 중심 차분 (f(x + h) − f(x − h)) / (2*h)을 씁니다.",
+                "이 값은 후방 차분 (f(x) − f(x − h)) / h의 결과입니다. 책이 쓰는 것은 중심 차분 "
+                "(f(x + h) − f(x − h)) / (2*h)입니다.",
             ),
         ),
         (
@@ -83,8 +84,8 @@ def _diagnose(f: Callable[[float], float], x: float, result: float) -> str:
             say(
                 "That is twice the answer: the 2 is missing from the denominator. From x − h to x + h is a "
                 "step of 2h, so divide by (2*h).",
-                "정답의 두 배입니다. 분모의 2가 빠졌습니다. "
-                "x − h에서 x + h까지는 2h만큼 떨어져 있으니 (2*h)로 나누세요.",
+                "정답의 딱 두 배입니다. 분모에서 2가 빠졌습니다. "
+                "x − h에서 x + h까지의 간격은 2h이므로 (2*h)로 나누어야 합니다.",
             ),
         ),
         (
@@ -101,8 +102,8 @@ def _diagnose(f: Callable[[float], float], x: float, result: float) -> str:
             say(
                 "Two slips at once: `/ 2*h` is read as `(... / 2) * h` (write `/ (2*h)`), and check how h "
                 "is written — compare it with the book's `h = 1e-4  # 0.0001`.",
-                "실수가 두 개 겹쳐 있습니다. `/ 2*h`는 `(... / 2) * h`로 읽히고(`/ (2*h)`로 쓰세요), h를 어떻게 "
-                "적었는지도 책의 `h = 1e-4  # 0.0001`과 비교해 보세요.",
+                "실수 두 개가 겹쳤습니다. 첫째, `/ 2*h`는 `(... / 2) * h`로 읽힙니다(`/ (2*h)`로 쓰세요). "
+                "둘째, h를 적은 방식을 책의 `h = 1e-4  # 0.0001`과 비교해 보세요.",
             ),
         ),
         (
@@ -110,8 +111,8 @@ def _diagnose(f: Callable[[float], float], x: float, result: float) -> str:
             say(
                 "That is the central difference with h = 0.001, not 1e-4: `10e-4` means 10 × 10⁻⁴ = 0.001. "
                 "Write the book's h as `1e-4` (0.0001).",
-                "h = 0.001로 계산한 중심 차분입니다. `10e-4`는 10 × 10⁻⁴ = 0.001이라는 뜻입니다. "
-                "책의 h는 `1e-4`(0.0001)로 쓰세요.",
+                "이 값은 h = 1e-4가 아니라 h = 0.001로 계산한 중심 차분입니다. `10e-4`는 10 × 10⁻⁴ = 0.001이라는 "
+                "뜻입니다. 책의 h는 `1e-4`(0.0001)로 적습니다.",
             ),
         ),
         (
@@ -119,8 +120,8 @@ def _diagnose(f: Callable[[float], float], x: float, result: float) -> str:
             say(
                 "That is the derivative of the book's function_1, whatever f you were given: call the f "
                 "that is passed in, f(x + h), not function_1(x + h).",
-                "어떤 f가 주어지든 책의 function_1을 미분한 값입니다. function_1(x + h)가 아니라 인수로 받은 "
-                "f를 f(x + h)처럼 호출하세요.",
+                "주어진 f와 상관없이 책의 function_1을 미분한 값이 나왔습니다. function_1(x + h)가 아니라, "
+                "인수로 받은 f를 f(x + h)처럼 호출하세요.",
             ),
         ),
     ]
@@ -143,13 +144,13 @@ def _check_central_difference(answer: Callable, praise: str) -> str:
             hint = say(
                 "Use the book's central difference (f(x + h) − f(x − h)) / (2*h) with h = 1e-4: a smaller h "
                 "adds rounding error, a bigger one truncation error, so the result changes with h.",
-                "책의 중심 차분 (f(x + h) − f(x − h)) / (2*h)을 h = 1e-4로 쓰세요. h가 더 작으면 반올림 오차가, "
-                "더 크면 절단 오차가 커져 결과가 h에 따라 달라집니다.",
+                "책처럼 h = 1e-4로 중심 차분 (f(x + h) − f(x − h)) / (2*h)을 계산하세요. h가 이보다 작으면 "
+                "반올림 오차가, 크면 절단 오차가 커지므로 결과가 h에 따라 달라집니다.",
             )
         raise NotYet(
             say(
                 "Case {case}: expected {expected!r}, got {result!r}. {hint}",
-                "경우 {case}: {expected!r}이(가) 나와야 하는데 {result!r}이(가) 나왔습니다. {hint}",
+                "{case}에서 기댓값은 {expected!r}인데 결과는 {result!r}입니다. {hint}",
                 case=name,
                 expected=expected,
                 result=result,
@@ -173,8 +174,8 @@ def check_numerical_diff(answer) -> str:
         say(
             "It gives the book's 0.1999999999990898 and 0.2999999999986347, and the central difference with "
             "h = 1e-4 on a cubic and an exponential too.",
-            "책의 0.1999999999990898과 0.2999999999986347을 내고, 3차 함수와 지수 함수에서도 h = 1e-4의 "
-            "중심 차분과 같은 값을 냅니다.",
+            "책과 같은 0.1999999999990898과 0.2999999999986347이 나오고, 3차 함수와 지수 함수에서도 "
+            "h = 1e-4로 계산한 중심 차분과 같은 값이 나옵니다.",
         ),
     )
 
@@ -193,8 +194,8 @@ def _bug_hunt_first_hint(answer: Callable) -> None:
             say(
                 "Case {case}: expected {expected!r}, got {result!r}, a million times too small. There are two "
                 "slips: one in how Python reads the last line, one in how h is written.",
-                "경우 {case}: {expected!r}이(가) 나와야 하는데 {result!r}이(가) 나왔습니다. 백만 배나 작습니다. "
-                "실수는 두 개입니다. 하나는 파이썬이 마지막 줄을 읽는 방식에, 하나는 h를 적는 방식에 있습니다.",
+                "{case}에서 기댓값은 {expected!r}인데 결과는 {result!r}입니다. 백만 배나 작습니다. "
+                "실수는 두 개입니다. 하나는 파이썬이 마지막 줄을 읽는 방식에, 다른 하나는 h를 적은 방식에 있습니다.",
                 case=name,
                 expected=numerical_diff(f, x),
                 result=value,
@@ -217,7 +218,8 @@ def check_fix_numerical_diff(answer) -> str:
         answer,
         say(
             "Both slips are fixed: h = 1e-4 (not 10e-4 = 0.001) and `/ (2*h)` (not `/ 2*h`).",
-            "두 실수를 모두 고쳤습니다. h = 1e-4(10e-4 = 0.001이 아님), 그리고 `/ (2*h)`(`/ 2*h`가 아님).",
+            "두 실수를 모두 고쳤습니다. h는 1e-4이고(10e-4 = 0.001이 아니라), "
+            "분모는 `/ (2*h)`입니다(`/ 2*h`가 아니라).",
         ),
     )
 
@@ -241,15 +243,15 @@ def check_forward_slope(answer) -> str:
         return say(
             "(f(11) − f(10)) / 1 = 2.31 − 2 = 0.31, which is the exact slope 0.02x + 0.1 at x = 10.5, the middle "
             "of the step — not at x = 10.",
-            "(f(11) − f(10)) / 1 = 2.31 − 2 = 0.31로, 구간의 가운데인 x = 10.5에서의 정확한 기울기 0.02x + 0.1과 "
-            "같습니다. x = 10에서의 기울기가 아닙니다.",
+            "(f(11) − f(10)) / 1 = 2.31 − 2 = 0.31입니다. 이는 x = 10이 아니라 구간의 가운데인 x = 10.5에서의 "
+            "정확한 기울기(0.02x + 0.1)입니다.",
         )
     hints = {
         0.3: say(
             "0.3 is the exact derivative at x = 10 (해석적 미분). The forward difference is not centred on x: "
             "it measures the slope between x and x + h.",
-            "0.3은 x = 10에서의 정확한 미분값(해석적 미분)입니다. 전방 차분은 x를 중심으로 하지 않고 x와 x + h "
-            "사이의 기울기를 잽니다.",
+            "0.3은 x = 10에서의 정확한 미분값(해석적 미분으로 구한 값)입니다. 전방 차분은 x를 가운데에 두지 않고, "
+            "x와 x + h 사이의 기울기를 잽니다.",
         ),
         0.32: say(
             "0.32 is the slope at x + h = 11. The line through (10, f(10)) and (11, f(11)) is as steep as the "
@@ -263,8 +265,8 @@ def check_forward_slope(answer) -> str:
         say(
             "Work it out: f(11) − f(10), divided by h = 1. Or use what the notebook showed at x = 5: on a parabola "
             "the forward difference is the exact slope at x + h/2.",
-            "직접 계산해 보세요: f(11) − f(10)을 h = 1로 나눕니다. 또는 노트북에서 x = 5일 때 본 것을 떠올리세요. "
-            "포물선에서 전방 차분은 x + h/2에서의 정확한 기울기와 같습니다.",
+            "직접 계산해 보세요. f(11) − f(10)을 h = 1로 나누면 됩니다. 아니면 노트북에서 x = 5일 때 확인한 사실을 "
+            "이용하세요. 포물선에서 전방 차분은 x + h/2에서의 정확한 기울기입니다.",
         ),
     )
     raise NotYet(
