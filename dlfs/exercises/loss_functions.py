@@ -24,9 +24,9 @@ def _cases() -> list[tuple[str, np.ndarray, np.ndarray]]:
     labels5 = rng.integers(0, 10, size=5)
     return [
         (say("“the book's y and one-hot t”", "“책의 y와 원-핫 t”"), _Y, _T),
-        (say("“the book's y and the label t = 2”", "“책의 y와 레이블 t = 2”"), _Y, np.array(2)),
-        (say("“a batch of 5 with one-hot rows”", "“원-핫 행으로 된 배치 5개”"), y5, np.eye(10)[labels5]),
-        (say("“a batch of 5 with labels”", "“레이블로 된 배치 5개”"), y5, labels5),
+        (say("“the book's y and the label t = 2”", "“책의 y와 숫자 레이블 t = 2”"), _Y, np.array(2)),
+        (say("“a batch of 5 with one-hot rows”", "“데이터 5개짜리 배치, 원-핫 행”"), y5, np.eye(10)[labels5]),
+        (say("“a batch of 5 with labels”", "“데이터 5개짜리 배치, 숫자 레이블”"), y5, labels5),
         (say("“the correct class got probability exactly 0”", "“정답 클래스의 확률이 정확히 0”"), _Y_ZERO, _T),
     ]
 
@@ -56,12 +56,12 @@ def check_cross_entropy(answer) -> str:
         if not math.isfinite(result):
             hint = say(
                 "log(0) is -inf: add the book's delta 1e-7 inside the log, np.log(y + 1e-7).",
-                "log(0)은 -inf입니다. 책처럼 로그 안에 작은 값 1e-7을 더하세요: np.log(y + 1e-7).",
+                "log(0)은 -inf입니다. 책처럼 로그 안에 delta 1e-7을 더하세요: np.log(y + 1e-7).",
             )
         elif math.isclose(result, _reference(y, t, delta=0.0), rel_tol=1e-12):
             hint = say(
                 "That is the loss without the book's delta: use np.log(y + 1e-7).",
-                "책의 delta(1e-7)를 빼고 계산한 값입니다. np.log(y + 1e-7)을 쓰세요.",
+                "책의 delta(1e-7) 없이 계산한 손실입니다. np.log(y + 1e-7)을 쓰세요.",
             )
         elif math.isclose(result, -expected, rel_tol=1e-9):
             hint = say(
@@ -71,22 +71,22 @@ def check_cross_entropy(answer) -> str:
         elif n > 1 and math.isclose(result, n * expected, rel_tol=1e-9):
             hint = say(
                 "That is {n} times the answer: you summed over the batch; divide by the batch size for the mean.",
-                "정답의 {n}배입니다. 배치 전체를 더하기만 했으니 배치 크기로 나눠 평균을 내세요.",
+                "정답의 {n}배입니다. 배치 전체의 합만 구했습니다. 배치 크기로 나눠 평균을 내세요.",
                 n=n,
             )
         elif n == 1 and math.isclose(result, expected / 10, rel_tol=1e-9):
             hint = say(
                 "That is a tenth of the answer: for a single sample (y of shape (10,)) the batch size is 1, "
                 "not y.shape[0] — reshape y to (1, 10) first, as the book does.",
-                "정답의 1/10입니다. 데이터 하나(y의 형상이 (10,))일 때 배치 크기는 y.shape[0]이 아니라 1입니다. "
-                "책처럼 먼저 y를 (1, 10)으로 reshape하세요.",
+                "정답의 1/10입니다. 데이터가 하나(y의 형상이 (10,))일 때 배치 크기는 y.shape[0]이 아니라 1입니다. "
+                "책처럼 먼저 y를 형상 (1, 10)으로 reshape하세요.",
             )
         elif t.size == n:
             hint = say(
                 "Here t holds labels, not one-hot rows: when t.size equals the batch size, the loss uses "
                 "y[np.arange(batch_size), t], the probability of each sample's correct class.",
-                "여기서 t는 원-핫이 아니라 레이블입니다. t.size가 배치 크기와 같으면 각 데이터의 정답 클래스 확률 "
-                "y[np.arange(batch_size), t]로 손실을 계산합니다.",
+                "여기서 t는 원-핫 행이 아니라 숫자 레이블입니다. t.size가 배치 크기와 같으면 각 데이터의 정답 클래스 "
+                "확률 y[np.arange(batch_size), t]로 손실을 계산합니다.",
             )
         else:
             hint = say(
@@ -96,7 +96,7 @@ def check_cross_entropy(answer) -> str:
         raise NotYet(
             say(
                 "Case {case}: expected {expected:.10g}, got {result:.10g}. {hint}",
-                "경우 {case}: {expected:.10g}이(가) 나와야 하는데 {result:.10g}이(가) 나왔습니다. {hint}",
+                "경우 {case}: 나와야 할 값은 {expected:.10g}인데, 여러분의 함수가 낸 값은 {result:.10g}입니다. {hint}",
                 case=name,
                 expected=expected,
                 result=result,
@@ -105,7 +105,7 @@ def check_cross_entropy(answer) -> str:
         )
     return say(
         "It gives the book's 0.5108 and handles single samples, batches, labels, one-hot rows and a zero probability.",
-        "책의 0.5108을 내고, 데이터 하나와 배치, 레이블과 원-핫, 확률 0까지 모두 처리합니다.",
+        "책의 0.5108이 나오고, 데이터 하나와 배치, 숫자 레이블과 원-핫 행, 확률 0까지 모두 처리합니다.",
     )
 
 
@@ -163,8 +163,8 @@ def _check_shapes(x_batch: np.ndarray, t_batch: np.ndarray, x_shape: tuple, t_sh
             say(
                 "Case {case}: x_batch has shape {xs} and t_batch {ts}: they are swapped. Return x_batch, t_batch "
                 "in that order, images first.",
-                "경우 {case}: x_batch의 형상이 {xs}, t_batch가 {ts}입니다. 순서가 바뀌었습니다. "
-                "이미지를 먼저, x_batch, t_batch 순서로 반환하세요.",
+                "경우 {case}: x_batch의 형상이 {xs}, t_batch의 형상이 {ts}입니다. 둘이 뒤바뀌었습니다. "
+                "이미지가 먼저 오도록 x_batch, t_batch 순서로 반환하세요.",
                 case=case,
                 xs=x_batch.shape,
                 ts=t_batch.shape,
@@ -176,9 +176,10 @@ def _check_shapes(x_batch: np.ndarray, t_batch: np.ndarray, x_shape: tuple, t_sh
                 "Case {case}: t_batch has shape {shape}, the shape of {n} images, not of {n} targets {want}: "
                 "it was taken from x_train (the learners' `t_batch = x_train[batch_mask]`). Take the targets "
                 "from t_train, with the same mask as the images: `t_batch = t_train[batch_mask]`.",
-                "경우 {case}: t_batch의 형상이 {shape}입니다. 정답 레이블 {n}개의 형상 {want}이 아니라 "
-                "이미지 {n}장의 형상입니다. t_batch를 x_train에서 가져왔습니다(`t_batch = x_train[batch_mask]`). "
-                "정답 레이블은 t_train에서, 이미지와 같은 마스크로 가져오세요: `t_batch = t_train[batch_mask]`.",
+                "경우 {case}: t_batch의 형상이 {shape}입니다. 정답 레이블 {n}개라면 형상이 {want}인데, 이것은 "
+                "이미지 {n}장의 형상입니다. t_batch를 x_train에서 가져왔습니다(학습자 노트의 "
+                "`t_batch = x_train[batch_mask]`). 정답 레이블은 t_train에서, 이미지와 같은 마스크로 가져오세요: "
+                "`t_batch = t_train[batch_mask]`.",
                 case=case,
                 shape=t_batch.shape,
                 n=batch_size,
@@ -191,8 +192,8 @@ def _check_shapes(x_batch: np.ndarray, t_batch: np.ndarray, x_shape: tuple, t_sh
                 say(
                     "Case {case}: {name} has shape {got}, expected {want} — one row for each of the "
                     "batch_size = {n} examples drawn.",
-                    "경우 {case}: {name}의 형상이 {got}입니다. 뽑은 데이터 batch_size = {n}개마다 한 행씩, "
-                    "형상 {want}이어야 합니다.",
+                    "경우 {case}: {name}의 형상이 {got}입니다. 기대한 형상은 {want}입니다. 뽑은 데이터 "
+                    "batch_size = {n}개마다 한 행씩 있어야 합니다.",
                     case=case,
                     name=name,
                     got=got.shape,
@@ -211,9 +212,9 @@ def _check_targets_belong(t_batch: np.ndarray, t: np.ndarray, drawn: np.ndarray,
                 "Case {case}: the targets do not belong to their images: row {i} of x_batch is training example "
                 "{row}, whose target is {want}, but t_batch[{i}] is {got}. Did you draw two masks? Draw batch_mask "
                 "once and index both x_train and t_train with it.",
-                "경우 {case}: 정답 레이블이 이미지와 짝이 맞지 않습니다. x_batch의 {i}번째 행은 "
-                "{row}번 훈련 데이터이고 그 정답은 {want}인데 t_batch[{i}]는 {got}입니다. 마스크를 두 번 "
-                "뽑지 않았나요? batch_mask를 한 번만 뽑아서 x_train과 t_train을 둘 다 그 마스크로 인덱싱하세요.",
+                "경우 {case}: 정답 레이블이 이미지와 짝이 맞지 않습니다. x_batch의 {i}번 행은 {row}번 훈련 데이터이고 "
+                "그 정답은 {want}인데, t_batch[{i}]의 값은 {got}입니다. 마스크를 두 번 뽑지 않았나요? batch_mask를 "
+                "한 번만 뽑아서 x_train과 t_train을 둘 다 그 마스크로 인덱싱하세요.",
                 case=case,
                 i=i,
                 row=int(drawn[i]),
@@ -230,8 +231,8 @@ def _check_random_rows(drawn: np.ndarray, batch_size: int, train_size: int, case
             say(
                 "Case {case}: x_batch is rows {first} to {last} in order: a slice is not a random sample. "
                 "Draw the row numbers at random, batch_mask = rng.choice(train_size, batch_size).",
-                "경우 {case}: x_batch가 {first}번부터 {last}번까지 차례대로인 행입니다. 잘라낸 구간은 무작위 표본이 "
-                "아닙니다. 행 번호를 무작위로 뽑으세요: batch_mask = rng.choice(train_size, batch_size).",
+                "경우 {case}: x_batch가 {first}번부터 {last}번까지의 행을 차례대로 담고 있습니다. 잘라낸 구간은 "
+                "무작위 표본이 아닙니다. 행 번호를 무작위로 뽑으세요: batch_mask = rng.choice(train_size, batch_size).",
                 case=case,
                 first=int(drawn[0]),
                 last=int(drawn[-1]),
@@ -244,8 +245,8 @@ def _check_random_rows(drawn: np.ndarray, batch_size: int, train_size: int, case
                 "rng.choice(batch_size, ...) draws from range(batch_size); draw row numbers from the whole set, "
                 "rng.choice(train_size, batch_size) with train_size = x_train.shape[0].",
                 "경우 {case}: 뽑힌 행이 모두 훈련 데이터 {size}개 중 처음 {n}개 안에 있습니다. "
-                "rng.choice(batch_size, ...)는 range(batch_size)에서 뽑습니다. 전체에서 뽑으세요: "
-                "train_size = x_train.shape[0]로 두고 rng.choice(train_size, batch_size).",
+                "rng.choice(batch_size, ...)는 range(batch_size)에서만 뽑습니다. 행 번호는 전체에서 뽑으세요: "
+                "train_size = x_train.shape[0], rng.choice(train_size, batch_size).",
                 case=case,
                 n=batch_size,
                 size=train_size,
@@ -282,7 +283,7 @@ def _drawn_rows(
             say(
                 "Case {case}: row {i} of x_batch is not a row of x_train. Pick whole rows with a mask, "
                 "x_train[batch_mask], and leave the pixels as they are.",
-                "경우 {case}: x_batch의 {i}번째 행이 x_train에 없는 행입니다. 마스크로 행 전체를 골라내고"
+                "경우 {case}: x_batch의 {i}번 행은 x_train에 없는 행입니다. 마스크로 행 전체를 골라내고"
                 "(x_train[batch_mask]) 픽셀 값은 그대로 두세요.",
                 case=case,
                 i=found.index(None),
@@ -315,8 +316,8 @@ def check_mini_batch(answer) -> str:
                     "Case {case}: two calls with different generators drew the same rows {rows}. "
                     "Draw with the rng you are given, rng.choice(train_size, batch_size), not with a fixed list "
                     "or a generator seeded inside the function.",
-                    "경우 {case}: 서로 다른 난수 생성기로 두 번 호출했는데 같은 행 {rows}이(가) 뽑혔습니다. "
-                    "고정된 목록이나 함수 안에서 시드를 준 생성기가 아니라, 인수로 받은 rng로 뽑으세요: "
+                    "경우 {case}: 서로 다른 난수 생성기로 두 번 호출했는데 두 번 다 같은 행을 뽑았습니다: {rows}. "
+                    "고정된 목록이나 함수 안에서 시드를 고정한 생성기가 아니라, 인수로 받은 rng로 뽑으세요: "
                     "rng.choice(train_size, batch_size).",
                     case=name,
                     rows=first.tolist(),
@@ -362,7 +363,7 @@ def _untrained_traps() -> list[tuple[float, str]]:
             1.0,
             say(
                 "That is -log10(0.1). The book's log is the natural log (자연로그, np.log), base e.",
-                "그것은 -log10(0.1)입니다. 책의 log는 밑이 e인 자연로그(np.log)입니다.",
+                "그 값은 -log10(0.1)입니다. 책의 log는 밑이 e인 자연로그(np.log)입니다.",
             ),
         ),
         (
@@ -378,7 +379,7 @@ def _untrained_traps() -> list[tuple[float, str]]:
             per_class_sum,
             say(
                 "That adds -log(0.1) for all ten classes. With a one-hot t, only the correct class's term counts.",
-                "열 개 클래스 모두의 -log(0.1)을 더했습니다. 정답 레이블이 원-핫이면 정답 클래스의 항 하나만 남습니다.",
+                "클래스 10개 모두의 -log(0.1)을 더했습니다. 정답 레이블이 원-핫이면 정답 클래스의 항 하나만 남습니다.",
             ),
         ),
         (
@@ -393,7 +394,7 @@ def _untrained_traps() -> list[tuple[float, str]]:
             float(-np.log(CROSS_ENTROPY_DELTA)),
             say(
                 "That is -log(1e-7), the loss when the correct class gets probability 0; here it gets 0.1.",
-                "그것은 정답 클래스의 확률이 0일 때의 손실 -log(1e-7)입니다. 여기서는 0.1입니다.",
+                "그 값은 정답 클래스의 확률이 0일 때의 손실 -log(1e-7)입니다. 여기서는 정답 클래스의 확률이 0.1입니다.",
             ),
         ),
     ]
@@ -413,7 +414,7 @@ def check_untrained_loss(answer) -> str:
         raise NotYet(
             say(
                 "You predicted {value}; a loss of probabilities that are not 0 is a finite number.",
-                "예측한 값이 {value}입니다. 0이 아닌 확률의 손실은 유한한 수입니다.",
+                "예측한 값은 {value}입니다. 확률이 0이 아니면 손실은 유한한 수입니다.",
                 value=value,
             )
         )
@@ -422,9 +423,9 @@ def check_untrained_loss(answer) -> str:
             "It is -log(0.1) = ln 10 ≈ 2.3026 for every image, so for the batch mean too (the 1e-7 moves it only "
             "in the 7th digit: {exact:.10f}). Answers within {tol} of it count, so 2.30 does. A freshly made "
             "TwoLayerNet, whose tiny weights make all ten classes about equally likely, starts at about this loss.",
-            "모든 이미지에서 -log(0.1) = ln 10 ≈ 2.3026이고, 배치 평균도 같습니다(1e-7은 일곱째 자리만 바꿉니다: "
-            "{exact:.10f}). 이 값과 {tol} 이내면 정답으로 치므로 2.30도 맞습니다. 갓 만든 TwoLayerNet은 가중치가 "
-            "아주 작아서 열 개 클래스에 거의 같은 확률을 주므로, 손실이 이 값 근처에서 시작합니다.",
+            "이미지마다 손실이 -log(0.1) = ln 10 ≈ 2.3026이므로 배치 평균도 같습니다(1e-7은 유효숫자 일곱째 자리만 "
+            "바꿉니다: {exact:.10f}). 이 값과 {tol} 이내면 정답으로 치므로 2.30도 맞습니다. 갓 만든 TwoLayerNet은 "
+            "가중치가 아주 작아서 클래스 10개에 거의 같은 확률을 주므로, 손실이 이 값 근처에서 시작합니다.",
             tol=UNTRAINED_LOSS_TOLERANCE,
             exact=UNTRAINED_LOSS,
         )
