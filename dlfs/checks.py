@@ -51,6 +51,83 @@ def positive_number(value, name: str, where: str = "", hint: str = "") -> float:
     return number
 
 
+def real_array(
+    value, name: str, where: str, *, bools: bool = True, finite: bool = True, inf_ok: bool = False
+) -> np.ndarray:
+    """``value`` as an ndarray of real numbers (no copy when it already is one), checked.
+
+    Parameters
+    ----------
+    value : array_like
+    name, where : str
+        The argument's name and the caller's, for the messages.
+    bools : bool, default True
+        Accept a bool array (False/True count as 0/1). TwoLayerNet's inputs refuse them.
+    finite : bool, default True
+        Refuse NaN and ±inf.
+    inf_ok : bool, default False
+        With ``finite``, refuse only NaN (sigmoid has limits at ±inf; NaN has no value).
+
+    Returns
+    -------
+    ndarray of bool, integer or floating dtype, any shape (0-d and empty included).
+
+    Raises
+    ------
+    TypeError
+        Complex numbers (their imaginary part would be dropped silently), objects, text,
+        dates; bools when ``bools`` is False.
+    ValueError
+        A ragged nested list; NaN or inf when they are refused.
+    """
+    prefix = f"{where}: " if where else ""
+    try:
+        x = np.asarray(value)
+    except (ValueError, TypeError) as error:  # ragged lists, objects numpy cannot read
+        raise ValueError(f"{prefix}{name} is not a rectangular array of numbers ({error}).") from error
+    kind = x.dtype.kind
+    if kind == "c":
+        raise TypeError(f"{prefix}{name} holds complex numbers (dtype {x.dtype}); pass real numbers, e.g. {name}.real.")
+    if kind == "b" and not bools:
+        raise TypeError(f"{prefix}{name} must be real numbers, got dtype bool. Pass {name}.astype(float).")
+    if kind not in "biuf":
+        raise TypeError(
+            f"{prefix}{name} must be real numbers, got dtype {x.dtype}. "
+            f"Pass a numeric array, e.g. np.asarray({name}, dtype=float)."
+        )
+    if finite and kind == "f":
+        bad = np.isnan(x) if inf_ok else ~np.isfinite(x)
+        if bad.any():
+            what = "NaN" if inf_ok else "NaN or inf"
+            where_bad = np.argwhere(bad)[0] if x.ndim else ()
+            raise ValueError(
+                f"{prefix}{name} contains {what} (first at index {tuple(int(i) for i in where_bad)}: "
+                f"{x[tuple(where_bad)]}); find where it came from (np.isfinite({name}).all())."
+            )
+    return x
+
+
+#: The most memory that one array dlfs allocates at a caller's request may take: far more
+#: than the chapter ever needs, and small enough to fail with a message instead of
+#: a MemoryError (or a machine that swaps) when a slider or a typo asks for 10**12 rows.
+MEMORY_BUDGET = 2**30
+
+
+def within_budget(n_bytes: int, what: str, where: str, fix: str) -> None:
+    """Refuse an allocation of ``n_bytes`` (an exact Python int) above :data:`MEMORY_BUDGET`.
+
+    Raises
+    ------
+    ValueError
+        Naming what would be allocated, its size, the budget and ``fix``.
+    """
+    if n_bytes > MEMORY_BUDGET:
+        raise ValueError(
+            f"{where}: {what} would take {n_bytes / 2**30:.3g} GiB, more than the "
+            f"{MEMORY_BUDGET / 2**30:g} GiB dlfs allows for one array. {fix}"
+        )
+
+
 def as_labels(t: np.ndarray, n_rows: int, n_classes: int, where: str) -> np.ndarray:
     """Integer class labels of shape (n_rows,), from labels or from one-hot rows.
 
