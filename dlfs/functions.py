@@ -6,27 +6,21 @@ notebooks/05_simple_net.ipynb and notebooks/06_two_layer_net_mnist.ipynb.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 from numpy.typing import ArrayLike
 
-from .checks import as_labels
+from .checks import as_labels, real_array
 
 #: The book's guard against log(0) in cross_entropy_error.
 CROSS_ENTROPY_DELTA = 1e-7
 
 
-def _real_array(x: ArrayLike, where: str) -> np.ndarray:
-    """``x`` as a float array (integers and bools become float64); refuses what has no real value."""
-    x = np.asarray(x)
-    if np.issubdtype(x.dtype, np.complexfloating):
-        raise TypeError(f"{where}: got complex numbers (dtype {x.dtype}); pass real numbers, e.g. x.real.")
-    if not (np.issubdtype(x.dtype, np.number) or x.dtype == bool):
-        raise TypeError(
-            f"{where}: needs numbers, got dtype {x.dtype}. Pass a numeric array, e.g. np.array([...], dtype=float)."
-        )
-    if not np.issubdtype(x.dtype, np.floating):
-        x = x.astype(np.float64)
-    return x
+def _float_array(x: ArrayLike, where: str, *, inf_ok: bool = False) -> np.ndarray:
+    """``x`` checked by :func:`dlfs.checks.real_array`, as floats (integers and bools become float64)."""
+    x = real_array(x, "x", where, inf_ok=inf_ok)
+    return x if x.dtype.kind == "f" else x.astype(np.float64)
 
 
 def sigmoid_inplace(a: np.ndarray) -> np.ndarray:
@@ -55,6 +49,9 @@ def sigmoid(x: ArrayLike) -> np.ndarray:
     -------
     ndarray, same shape as ``x``, float, values in [0, 1]. ``x`` is not modified.
 
+    NaN and infinity: ±inf is accepted and gives the limits 0 and 1 (exactly what
+    large finite inputs give); NaN is refused.
+
     Raises
     ------
     TypeError
@@ -62,9 +59,7 @@ def sigmoid(x: ArrayLike) -> np.ndarray:
     ValueError
         NaN in ``x`` (it has no sigmoid; the book's code would pass it on silently).
     """
-    x = _real_array(x, "sigmoid")
-    if np.isnan(x).any():
-        raise ValueError("sigmoid: the input contains NaN; find where it came from (np.isnan(x).any()).")
+    x = _float_array(x, "sigmoid", inf_ok=True)
     return sigmoid_inplace(np.array(x, copy=True))
 
 
@@ -73,9 +68,13 @@ def sigmoid_grad(x: ArrayLike) -> np.ndarray:
 
     Note that the argument is the *input* of the sigmoid, as in the book's
     ``sigmoid_grad(a1)``, not its output.
+
+    Returns an array shaped like ``x``, float, values in [0, 0.25]; ±inf gives 0 and NaN
+    is refused, as in :func:`sigmoid`.
     """
     s = sigmoid(x)
-    return (1.0 - s) * s
+    s *= 1.0 - s  # in place, so a 0-d input gives a 0-d array like sigmoid's, not a numpy scalar
+    return s
 
 
 def softmax_inplace(a: np.ndarray) -> np.ndarray:
@@ -104,21 +103,25 @@ def softmax(x: ArrayLike) -> np.ndarray:
     ndarray, same shape as ``x``; every row is non-negative and sums to 1. Overflow-safe:
     logits like [1010, 1000, 990] work. ``x`` is not modified.
 
+    NaN and infinity: refused. A score of +inf has no probability to give (inf − inf);
+    a NaN means something upstream already went wrong. Huge finite scores are fine.
+
     Raises
     ------
     TypeError
-        Complex or non-numeric input.
+        Complex or non-numeric input (complex scores are refused, not cut to their real part).
     ValueError
         A scalar or an empty last axis (no classes), or NaN/inf among the scores.
     """
-    x = _real_array(x, "softmax")
+    x = _float_array(x, "softmax")
     if x.ndim == 0:
         raise ValueError("softmax needs at least one score; got a scalar. Pass an array of shape (C,) or (N, C).")
     if x.shape[-1] == 0:
         raise ValueError(f"softmax needs at least one class; got shape {x.shape}.")
-    if not np.isfinite(x).all():
-        raise ValueError("softmax: the scores contain NaN or inf; find where they came from (np.isfinite(x).all()).")
-    return softmax_inplace(np.array(x, copy=True))
+    # Scores a whole float range apart (1e308 and -1e308) overflow to -inf when the row
+    # maximum is subtracted; exp(-inf) = 0 is the right probability, so no warning.
+    with np.errstate(over="ignore"):
+        return softmax_inplace(np.array(x, copy=True))
 
 
 def sum_squares_error(y: ArrayLike, t: ArrayLike) -> float:
@@ -133,23 +136,40 @@ def sum_squares_error(y: ArrayLike, t: ArrayLike) -> float:
 
     Returns
     -------
-    float. Like the book, the sum runs over every element (it is not averaged over a
-    batch).
+    float, computed in float64. Like the book, the sum runs over every element (it is
+    not averaged over a batch); for empty arrays it is 0.0 (a sum of nothing).
+
+    NaN and infinity: refused in ``y`` and ``t``; so is a finite error too large for
+    float64 (inputs near 1e154), instead of returning inf.
 
     Raises
     ------
     ValueError
         If the shapes differ. NumPy would broadcast (10,) against (10, 1) into a
-        10×10 array and return a confident, meaningless number.
+        10×10 array and return a confident, meaningless number. Also NaN/inf in the
+        inputs, or an error that overflows.
+    TypeError
+        Complex or non-numeric input.
     """
-    y = np.asarray(y, dtype=np.float64)
-    t = np.asarray(t, dtype=np.float64)
+    # the kinds of both first (TypeError), then the shapes, then the values (ValueError)
+    y = real_array(y, "y", "sum_squares_error", finite=False)
+    t = real_array(t, "t", "sum_squares_error", finite=False)
     if y.shape != t.shape:
         raise ValueError(
             f"sum_squares_error needs y and t of the same shape, got y {y.shape} and t {t.shape}. "
             "Pass one-hot targets shaped like the outputs (reshape or np.eye(classes)[labels])."
         )
-    return float(0.5 * np.sum((y - t) ** 2))
+    y = real_array(y, "y", "sum_squares_error").astype(np.float64)
+    t = real_array(t, "t", "sum_squares_error").astype(np.float64)
+    with np.errstate(over="ignore"):  # reported below with its cause
+        diff = y - t
+        error = float(0.5 * np.sum(diff**2))
+    if not math.isfinite(error):
+        raise ValueError(
+            "sum_squares_error: the error overflows float64 (the largest |y - t| is "
+            f"{float(np.max(np.abs(diff))):.3g}); y and t should be probabilities and one-hot targets in [0, 1]."
+        )
+    return error
 
 
 def mean_cross_entropy(y: np.ndarray, labels: np.ndarray) -> float:
@@ -180,16 +200,22 @@ def cross_entropy_error(y: ArrayLike, t: ArrayLike) -> float:
     The book's delta 1e-7 is added inside the log so that a predicted probability
     of exactly 0 gives a large but finite loss (-log 1e-7 ≈ 16.1) instead of inf.
 
+    NaN and infinity: ``y`` must hold probabilities, so NaN, ±inf and any value outside
+    [0, 1] are refused (a negative y makes the log NaN; scores passed instead of
+    softmax(scores) would give a confident wrong number). An empty batch is refused:
+    the mean over no samples is not a number.
+
     Raises
     ------
     ValueError
-        Different numbers of predictions and targets; a label outside 0..C-1
-        (negative labels included); 2-D targets that are not one-hot.
+        An empty batch or no classes; values of ``y`` outside [0, 1]; different numbers
+        of predictions and targets; a label outside 0..C-1 (negative labels included);
+        2-D targets that are not one-hot.
     TypeError
-        Non-integer labels such as 2.5.
+        Complex or non-numeric predictions; non-integer labels such as 2.5.
     """
-    y = np.asarray(y)
-    if not np.issubdtype(y.dtype, np.floating):
+    y = real_array(y, "y", "cross_entropy_error")
+    if y.dtype.itemsize < 4 or y.dtype.kind != "f":  # float16 cannot even hold the delta 1e-7 well
         y = y.astype(np.float64)
     t = np.asarray(t)
     if y.ndim == 1:
@@ -197,5 +223,16 @@ def cross_entropy_error(y: ArrayLike, t: ArrayLike) -> float:
         t = t.reshape(1, -1) if t.ndim == 1 and t.size == y.shape[1] and t.size > 1 else t.reshape(-1)
     if y.ndim != 2:
         raise ValueError(f"cross_entropy_error: predictions must have shape (C,) or (N, C), got {y.shape}.")
+    if y.shape[0] == 0 or y.shape[1] == 0:
+        raise ValueError(
+            f"cross_entropy_error: predictions of shape {y.shape} hold no samples or no classes; the mean loss "
+            "over them is not a number. Pass at least one row of at least one class probability."
+        )
+    if y.min() < 0 or y.max() > 1:
+        bad = float(y.min()) if y.min() < 0 else float(y.max())
+        raise ValueError(
+            f"cross_entropy_error: y must hold probabilities in [0, 1], got {bad!r}. "
+            "Pass softmax(scores), not the scores themselves."
+        )
     labels = as_labels(t, y.shape[0], y.shape[1], "cross_entropy_error")
     return mean_cross_entropy(y, labels)

@@ -122,3 +122,67 @@ def test_cross_entropy_two_d_targets_must_be_one_hot():
         cross_entropy_error(Y_BATCH, np.array([[0.5, 0.5, 0], [0, 1, 0]]))
     with pytest.raises(ValueError, match=r"shape \(2, 3\)"):
         cross_entropy_error(Y_BATCH, np.array([[1, 0], [0, 1]]))
+
+
+def test_cross_entropy_empty_batch_is_refused_not_nan():
+    # the unchecked mean over no rows is 0/0: NaN and a RuntimeWarning
+    with pytest.raises(ValueError, match=r"shape \(0, 10\) hold no samples"):
+        cross_entropy_error(np.zeros((0, 10)), np.zeros(0, dtype=int))
+    with pytest.raises(ValueError, match="no samples or no classes"):
+        cross_entropy_error(np.zeros((2, 0)), np.zeros(2, dtype=int))
+
+
+@pytest.mark.parametrize(
+    "y, error, message",
+    [
+        (Y_BATCH.astype(complex), TypeError, "complex"),  # would drop the imaginary part with a warning
+        (Y_BATCH.astype(object), TypeError, "real numbers"),
+        (np.where(Y_BATCH > 0.4, np.nan, Y_BATCH), ValueError, "NaN or inf"),
+        (Y_BATCH - 0.3, ValueError, r"probabilities in \[0, 1\], got -0\.1"),  # log of a negative: NaN
+        (Y_BATCH * 3, ValueError, r"Pass softmax\(scores\)"),
+    ],
+)
+def test_cross_entropy_refuses_predictions_that_are_not_probabilities(y, error, message):
+    with pytest.raises(error, match=message):
+        cross_entropy_error(y, np.array([0, 1]))
+
+
+def test_cross_entropy_float16_predictions_are_computed_in_float64():
+    assert cross_entropy_error(Y_BATCH.astype(np.float16), [0, 1]) == pytest.approx(
+        cross_entropy_error(Y_BATCH.astype(np.float16).astype(np.float64), [0, 1]), rel=1e-15
+    )
+
+
+@pytest.mark.parametrize("function", [softmax, sigmoid, sigmoid_grad])
+def test_activations_refuse_complex_and_non_numeric_input(function):
+    with pytest.raises(TypeError, match="complex"):
+        function(np.array([1.0 + 2.0j, 0.5]))
+    with pytest.raises(TypeError, match="real numbers"):
+        function(np.array(["1", "2"]))
+    with pytest.raises(TypeError, match="real numbers"):
+        function(np.array([1.0, 2.0], dtype=object))
+
+
+def test_sigmoid_accepts_infinity_and_refuses_nan():
+    np.testing.assert_array_equal(sigmoid(np.array([-np.inf, np.inf])), [0.0, 1.0])
+    np.testing.assert_array_equal(sigmoid_grad(np.array([-np.inf, np.inf])), [0.0, 0.0])
+    with pytest.raises(ValueError, match=r"contains NaN \(first at index \(1,\)"):
+        sigmoid(np.array([0.0, np.nan]))
+
+
+def test_softmax_refuses_nan_and_inf_and_takes_scores_a_float_range_apart():
+    with pytest.raises(ValueError, match="NaN or inf"):
+        softmax(np.array([0.0, np.inf]))
+    with np.errstate(all="raise"):  # no overflow warning for the right answer
+        np.testing.assert_array_equal(softmax(np.array([1e308, -1e308])), [1.0, 0.0])
+
+
+def test_sum_squares_error_refuses_what_has_no_finite_error():
+    t = np.array([0.0, 1.0])
+    with pytest.raises(TypeError, match="complex"):
+        sum_squares_error(np.array([0.5 + 1j, 0.5]), t)
+    with pytest.raises(ValueError, match="NaN or inf"):
+        sum_squares_error(np.array([np.nan, 0.5]), t)
+    with pytest.raises(ValueError, match="overflows float64"):
+        sum_squares_error(np.array([1e200, 0.0]), t)
+    assert sum_squares_error(np.zeros(0), np.zeros(0)) == 0.0  # a sum of nothing
