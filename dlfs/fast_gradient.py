@@ -96,6 +96,8 @@ def series_order(bound: float) -> int | None:
     """
     if bound == 0.0:
         return 1
+    if not bound < 1.0:  # no M can (e / 9! > 2^-60 already); also keeps bound**m from overflowing
+        return None
     factorial = 1.0
     for m in range(1, MAX_ORDER + 1):
         factorial *= m + 1  # (m + 1)!
@@ -257,6 +259,17 @@ def _second_layer(z1: np.ndarray, labels: np.ndarray, p: np.ndarray, c: np.ndarr
     return (result[1.0] - result[-1.0]).sum(axis=0)
 
 
+def _not_finite(params: dict[str, np.ndarray], x: np.ndarray, h: float) -> ValueError:
+    """The error for a forward pass or gradient that is not finite, with its likeliest cause."""
+    bad = [k for k in ("W1", "b1", "W2", "b2") if not np.isfinite(params[k]).all()]
+    if bad:
+        cause = f"params {bad} hold NaN or inf"
+    else:
+        largest = float(np.max(np.abs(x))) if x.size else 0.0
+        cause = f"the inputs (largest |x| = {largest:.3g}) or h = {h:g} are too large for these weights"
+    return ValueError(f"fast_numerical_gradient: the gradient is not finite: {cause}. The book uses h = 1e-4.")
+
+
 def fast_numerical_gradient(
     params: dict[str, np.ndarray],
     x: np.ndarray,
@@ -292,7 +305,11 @@ def fast_numerical_gradient(
 
     Returns
     -------
-    dict with 'W1', 'b1', 'W2', 'b2': float64 arrays shaped like ``params``.
+    dict with 'W1', 'b1', 'W2', 'b2': float64 arrays shaped like ``params``, finite.
+
+    NaN and infinity: a gradient that is not finite (parameters holding NaN/inf, inputs
+    so large that the forward pass overflows, an ``h`` so large that the nudged losses
+    do) raises ValueError instead of being returned.
 
     Raises
     ------
@@ -301,7 +318,7 @@ def fast_numerical_gradient(
         keeps only about 3 digits in float32, and the loop it reproduces is float64.
     ValueError
         A step ``h`` that is not a positive finite number, or a ``chunk`` that is not a
-        positive integer.
+        positive integer; a gradient that is not finite.
     """
     for key in ("W1", "b1", "W2", "b2"):
         if params[key].dtype != np.float64:
@@ -310,26 +327,39 @@ def fast_numerical_gradient(
                 f"params['{key}'] is {params[key].dtype}. Build the net with dtype=np.float64 "
                 "(float32 keeps only about 3 significant digits of a difference with h = 1e-4)."
             )
+        if not np.isfinite(params[key]).all():  # nudging inf by ±h changes nothing: a silent 0
+            raise _not_finite(params, x, h)
     h = positive_number(h, "h", where="fast_numerical_gradient", hint="The book uses h = 1e-4.")
     chunk = whole_number(chunk, "chunk (rows evaluated at once)", minimum=1, where="fast_numerical_gradient")
-    x = np.asarray(x, dtype=np.float64).reshape(len(labels), -1)
-
     n = len(labels)
+    if n == 0:
+        raise ValueError("fast_numerical_gradient: the batch is empty; pass at least one input row.")
+    x = np.asarray(x, dtype=np.float64).reshape(n, -1)
 
     W1, b1, W2, b2 = (params[k] for k in ("W1", "b1", "W2", "b2"))
-    a1 = x @ W1 + b1  # the one unnudged forward pass
-    z1 = sigmoid(a1)
-    p = softmax(z1 @ W2 + b2)
+    with np.errstate(over="ignore", invalid="ignore"):  # reported by _not_finite, with the cause
+        a1 = x @ W1 + b1  # the one unnudged forward pass
+        if np.isnan(a1).any():  # ±inf is fine: the sigmoid's limits
+            raise _not_finite(params, x, h)
+        z1 = sigmoid(a1)
+        a2 = z1 @ W2 + b2
+    if not np.isfinite(a2).all():
+        raise _not_finite(params, x, h)
+    p = softmax(a2)
     pt = p[np.arange(n), labels]
     c = pt / (pt + CROSS_ENTROPY_DELTA)  # how the book's 1e-7 enters the loss change
 
-    first = _first_layer(x, labels, a1, p, c, W2, h, int(chunk), series=bool(series))
-    second = _second_layer(z1, labels, p, c, h)
-    # (L+ − L−) / 2h with L = (1/N) Σ_n ℓ_n
-    scale = 1.0 / (2.0 * h * n)
-    return {
-        "W1": first[:-1] * scale,
-        "b1": first[-1] * scale,
-        "W2": second[:-1] * scale,
-        "b2": second[-1] * scale,
-    }
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):  # reported below
+        first = _first_layer(x, labels, a1, p, c, W2, h, int(chunk), series=bool(series))
+        second = _second_layer(z1, labels, p, c, h)
+        # (L+ − L−) / 2h with L = (1/N) Σ_n ℓ_n
+        scale = 1.0 / (2.0 * h * n)
+        grads = {
+            "W1": first[:-1] * scale,
+            "b1": first[-1] * scale,
+            "W2": second[:-1] * scale,
+            "b2": second[-1] * scale,
+        }
+    if not all(np.isfinite(g).all() for g in grads.values()):
+        raise _not_finite(params, x, h)
+    return grads

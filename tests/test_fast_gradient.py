@@ -226,6 +226,24 @@ def test_bad_inputs_are_named():
         net.fast_numerical_gradient(x, [0, 1])
 
 
+def test_empty_batch_is_refused_by_the_function_too():
+    # the net's method refuses it first; called directly, 1 / (2 h N) was a ZeroDivisionError
+    net = make_net()
+    with pytest.raises(ValueError, match="the batch is empty"):
+        fast_numerical_gradient(net.params, np.zeros((0, 6)), np.zeros(0, dtype=np.intp))
+
+
+def test_a_gradient_that_is_not_finite_is_refused_with_its_cause():
+    net = make_net()
+    x = sparse_inputs(3, 6, density=1.0)
+    # h = 1e300 nudges every sigmoid to its limits and the quotient to 0/0 or overflow
+    with pytest.raises(ValueError, match="h = 1e\\+300 are too large"):
+        net.fast_numerical_gradient(x, [0, 1, 2], h=1e300)
+    net.params["W1"][0, 0] = np.inf
+    with pytest.raises(ValueError, match=r"params \['W1'\] hold NaN or inf"):
+        net.fast_numerical_gradient(x, [0, 1, 2])
+
+
 # -- more accurate than the loop --------------------------------------------------
 
 

@@ -155,3 +155,96 @@ def test_label_out_of_range_in_net():
 def test_non_positive_layer_size(sizes, error, message):
     with pytest.raises(error, match=message):
         TwoLayerNet(*sizes)
+
+
+@pytest.mark.parametrize("std", [float("nan"), float("inf"), -0.01, 0.0])
+def test_weight_init_std_must_be_a_positive_finite_number(std):
+    with pytest.raises(ValueError, match="weight_init_std must be a finite number > 0"):
+        TwoLayerNet(4, 3, 2, weight_init_std=std)
+
+
+@pytest.mark.parametrize("dtype", [np.float16, np.longdouble, np.int32, complex])
+def test_two_layer_net_dtype_is_float32_or_float64(dtype):
+    with pytest.raises(TypeError, match="np.float32 or np.float64"):
+        TwoLayerNet(4, 3, 2, dtype=dtype)
+
+
+def test_two_layer_net_too_large_to_allocate_is_refused_with_its_size():
+    # 10**6 × 10**6 weights: numpy would raise MemoryError (7 TiB)
+    with pytest.raises(ValueError, match=r"weights of a 1000000-1000000-10 net would take 7.45e\+03 GiB"):
+        TwoLayerNet(10**6, 10**6, 10)
+
+
+def test_inputs_beyond_float32_are_refused_not_turned_into_nan():
+    net32 = TwoLayerNet(5, 4, 3, weight_init_std=0.5, seed=0, dtype=np.float32)
+    x = np.full((2, 5), 1e300)  # finite in float64, inf in float32
+    for method in (net32.loss, net32.accuracy, net32.gradient):
+        with pytest.raises(ValueError, match="do not fit the net's float32"):
+            method(x, [0, 1])
+    with pytest.raises(ValueError, match="do not fit the net's float32"):
+        net32.predict(x)
+
+
+def test_forward_pass_that_overflows_is_refused_not_returned_as_nan():
+    # finite weights whose class-0 score sums to 4 × 1e308 = inf; softmax would make it NaN
+    net, x, t = small_problem()
+    net.params["b1"][:] = 50.0  # every hidden unit outputs 1
+    net.params["W2"][:, 0] = 1e308
+    for method in (net.loss, net.accuracy, net.gradient, net.fast_numerical_gradient):
+        with pytest.raises(ValueError, match="overflow float64 .* with these weights|too large for these weights"):
+            method(x, t)
+    with pytest.raises(ValueError, match="overflow float64"):
+        net.predict(x)
+
+
+def test_parameters_holding_nan_are_reported_by_every_method():
+    # e.g. after a learner's own diverged update loop; argmax would count NaN rows as class 0
+    net, x, t = small_problem()
+    net.params["b2"][1] = np.nan
+    for method in (net.loss, net.accuracy, net.gradient, net.numerical_gradient):
+        with pytest.raises(ValueError, match=r"params\['b2'\] holds NaN or inf"):
+            method(x, t)
+    with pytest.raises(ValueError, match=r"\['b2'\] hold NaN or inf"):
+        net.fast_numerical_gradient(x, t)
+    with pytest.raises(ValueError, match=r"params\['b2'\] holds NaN or inf"):
+        net.predict(x)
+    # an infinite weight may only saturate a sigmoid, but it has no central difference
+    net, x, t = small_problem()
+    net.params["W1"][0, 0] = np.inf
+    with pytest.raises(ValueError, match=r"numerical_gradient: params\['W1'\] holds NaN or inf"):
+        net.numerical_gradient(x, t)
+
+
+@pytest.mark.parametrize(
+    "x, error, message",
+    [
+        (np.zeros((2, 5), dtype=bool), TypeError, "dtype bool"),
+        (np.zeros((2, 5), dtype=complex), TypeError, "complex"),
+        (np.zeros((2, 5), dtype=object), TypeError, "real numbers"),
+        (np.full((2, 5), np.inf), ValueError, "NaN or inf"),
+    ],
+)
+def test_two_layer_net_refuses_inputs_that_are_not_finite_real_numbers(x, error, message):
+    net, _, _ = small_problem()
+    with pytest.raises(error, match=message):
+        net.loss(x, [0, 1])
+
+
+def test_simple_net_refuses_weights_and_inputs_without_a_finite_score():
+    with pytest.raises(TypeError, match="complex"):
+        SimpleNet(W=np.array(BOOK_W) + 1j)  # would drop the imaginary part with a warning
+    with pytest.raises(ValueError, match="NaN or inf"):
+        SimpleNet(W=[[np.nan, 0, 0], [0, 0, 0]])
+    net = SimpleNet(W=BOOK_W)
+    with pytest.raises(ValueError, match="overflow float64"):
+        net.predict(np.array([1.7e308, 1.7e308]))  # 1.33 × 1.7e308 in the first column
+    net.W[0, 0] = np.inf
+    with pytest.raises(ValueError, match="W holds NaN or inf"):
+        net.loss(X, T)
+
+
+def test_simple_net_copies_the_weights_it_is_given():
+    W = np.array(BOOK_W)
+    net = SimpleNet(W=W)
+    net.W -= 1.0
+    np.testing.assert_array_equal(W, BOOK_W)
