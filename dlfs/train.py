@@ -43,7 +43,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from .blas import blas_thread_limit, openblas_thread_controls
-from .checks import as_labels, positive_number, whole_number
+from .checks import as_labels, positive_number, real_array, whole_number
 from .files import write_atomically
 from .nets import TwoLayerNet, two_layer_correct, two_layer_loss_and_gradient
 
@@ -159,10 +159,16 @@ def check_data(net, x, t, name: str) -> tuple[np.ndarray, np.ndarray]:
         raise ValueError(f"train: the net takes {width} inputs per row but {name} rows have {x.shape[1]}.")
     if x.shape[0] == 0:
         raise ValueError(f"train: the {name} set is empty.")
-    if x.dtype == bool or not np.issubdtype(x.dtype, np.number) or np.issubdtype(x.dtype, np.complexfloating):
-        raise TypeError(f"train: {name} inputs must be real numbers, got dtype {x.dtype}.")
-    if np.issubdtype(x.dtype, np.floating) and not np.isfinite(x).all():
-        raise ValueError(f"train: the {name} inputs contain NaN or inf; clean them first (np.isfinite(x).all()).")
+    real_array(x, "x_train" if name == "training" else "x_test", "train", bools=False)  # TypeError; NaN/inf: ValueError
+    params = getattr(net, "params", None)
+    dtype = next(iter(params.values())).dtype if isinstance(params, dict) and params else None
+    if dtype is not None and dtype.kind == "f" and x.dtype.kind == "f":
+        largest = float(np.max(np.abs(x)))
+        if largest > float(np.finfo(dtype).max):  # would become inf when converted to the net's dtype
+            raise ValueError(
+                f"train: {name} inputs as large as {largest:.3g} do not fit the net's {dtype}. "
+                "Scale the inputs (MNIST pixels are in [0, 1])."
+            )
     t = np.asarray(t)
     n_classes = getattr(net, "output_size", None)
     if n_classes is None:
@@ -175,6 +181,14 @@ def _check_net(net) -> dict[str, np.ndarray]:
     params = getattr(net, "params", None)
     if not isinstance(params, dict) or not params:
         raise TypeError(f"train: net must have a dict of parameter arrays in .params (like TwoLayerNet), got {net!r}.")
+    for key, value in params.items():
+        if not isinstance(value, np.ndarray) or value.dtype.kind != "f":
+            raise TypeError(f"train: params[{key!r}] must be a float array, got {type(value).__name__} {value!r:.60}.")
+        if not np.isfinite(value).all():  # SGD would only carry the NaN on
+            raise ValueError(
+                f"train: params[{key!r}] holds NaN or inf before training (a diverged earlier run?). "
+                "Build a new net to train."
+            )
     return params
 
 
@@ -387,7 +401,9 @@ def train(
         (see ``diverge_factor``; e.g. learning_rate=100); the partial history is attached
         as ``.history`` and the net keeps its last parameters.
     ValueError, TypeError
-        For hyperparameters or data that make no sense, naming the problem.
+        For hyperparameters or data that make no sense, naming the problem, before any
+        training: NaN or inf in the inputs or the learning rate, inputs too large for the
+        net's dtype, and a net whose parameters already hold NaN or inf are refused.
     """
     iters_num = whole_number(iters_num, "iters_num", minimum=1, where="train")
     batch_size = whole_number(batch_size, "batch_size", minimum=1, where="train")
@@ -468,7 +484,8 @@ def _run(history: TrainHistory, params, step, accuracy, data, rng, progress: boo
     window_sum = 0.0  # running sum of the last DIVERGE_WINDOW losses
     start = time.perf_counter()
     try:
-        with blas_thread_limit(cfg["blas_threads"]):
+        # a blow-up is reported by TrainingDiverged with its cause, not by numpy's warnings on the way
+        with blas_thread_limit(cfg["blas_threads"]), np.errstate(over="ignore", invalid="ignore"):
             for i in range(iters_num):
                 batch_mask = rng.integers(0, len(t_train), size=batch_size)  # = np.random.choice, seeded
                 loss, grads = step(x_train.take(batch_mask, axis=0), t_train[batch_mask])

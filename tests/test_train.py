@@ -387,3 +387,33 @@ def test_blas_threads_are_limited_during_training_and_restored(data):
     assert seen == [before]
     with pytest.raises(ValueError, match="blas_threads must be at least 1"):
         train(Spy(20, 4, 3, seed=0), x, t, progress=False, blas_threads=0)
+
+
+def test_inputs_that_do_not_fit_the_nets_dtype_are_refused_before_training(data):
+    # 1e300 is finite in float64 but inf in a float32 net: the first loss would be NaN and
+    # the run would be called diverged, with advice about the weights
+    x, t, _, _ = data
+    big = x.astype(np.float64)
+    big[5, 5] = 1e300
+    with pytest.raises(ValueError, match=r"training inputs as large as 1e\+300 do not fit the net's float32"):
+        train(small_net(np.float32), big, t, progress=False, iters_num=5)
+
+
+@pytest.mark.parametrize(
+    "x_kind, error, message",
+    [(bool, TypeError, "dtype bool"), (complex, TypeError, "complex"), (object, TypeError, "real numbers")],
+)
+def test_inputs_that_are_not_real_numbers_are_refused(data, x_kind, error, message):
+    x, t, _, _ = data
+    with pytest.raises(error, match=message):
+        train(small_net(), x.astype(x_kind), t, progress=False, iters_num=5)
+
+
+def test_a_net_whose_parameters_already_hold_nan_is_refused_before_training(data):
+    # found by tests/test_properties.py: it used to "diverge at iteration 0" with advice
+    # about weight_init_std, after numpy's warnings about invalid values
+    x, t, _, _ = data
+    net = small_net()
+    net.params["b1"][2] = np.nan
+    with pytest.raises(ValueError, match=r"params\['b1'\] holds NaN or inf before training"):
+        train(net, x, t, progress=False, iters_num=5)
