@@ -65,11 +65,13 @@ class _Case:
 
 def _cases() -> list[_Case]:
     return [
-        _Case(say("“the book's function_2 at (3, 4)”", "“책의 function_2, (3, 4)”"), function_2, np.array([3.0, 4.0])),
+        _Case(
+            say("“the book's function_2 at (3, 4)”", "“책의 function_2, 점 (3, 4)”"), function_2, np.array([3.0, 4.0])
+        ),
         _Case(
             say(
                 "“x0²·x1 + sin(x1·x2) + exp(x2/2) at (0.1, -0.7, 0.3)”",
-                "“x0²·x1 + sin(x1·x2) + exp(x2/2), (0.1, -0.7, 0.3)”",
+                "“x0²·x1 + sin(x1·x2) + exp(x2/2), 점 (0.1, -0.7, 0.3)”",
             ),
             _tangled,
             np.array([0.1, -0.7, 0.3]),
@@ -77,7 +79,7 @@ def _cases() -> list[_Case]:
         _Case(
             say(
                 "“SimpleNet's loss as a function of the book's 2×3 W”",
-                "“책의 2×3 가중치 W에 대한 simpleNet의 손실 함수”",
+                "“책의 2×3 W의 함수로 쓴 SimpleNet의 손실”",
             ),
             simple_net_loss,
             BOOK_W,
@@ -85,7 +87,7 @@ def _cases() -> list[_Case]:
         _Case(
             say(
                 "“the book's f = lambda w: net.loss(x, t), which ignores w, on the 2×3 net.W”",
-                "“w를 쓰지 않는 책의 f = lambda w: net.loss(x, t)와 2×3 net.W”",
+                "“w를 쓰지 않는 책의 f = lambda w: net.loss(x, t), 2×3 net.W”",
             ),
             simple_net_loss,
             BOOK_W,
@@ -119,17 +121,17 @@ _TRAPS = {
     "forward": (
         "That is the forward difference (f(x + h) − f(x)) / h. The book uses the central difference "
         "(f(x + h) − f(x − h)) / (2*h) for every entry.",
-        "전방 차분 (f(x + h) − f(x)) / h의 값입니다. "
-        "책은 모든 원소에 중심 차분 (f(x + h) − f(x − h)) / (2*h)을 씁니다.",
+        "전방 차분 (f(x + h) − f(x)) / h로 계산한 값입니다. "
+        "책은 모든 원소에 중심 차분을 씁니다: (f(x + h) − f(x − h)) / (2*h).",
     ),
     "backward": (
         "That is the backward difference (f(x) − f(x − h)) / h. The book uses the central difference "
         "(f(x + h) − f(x − h)) / (2*h).",
-        "후방 차분 (f(x) − f(x − h)) / h의 값입니다. 책은 중심 차분 (f(x + h) − f(x − h)) / (2*h)을 씁니다.",
+        "후방 차분 (f(x) − f(x − h)) / h로 계산한 값입니다. 책은 중심 차분을 씁니다: (f(x + h) − f(x − h)) / (2*h).",
     ),
     "no 2": (
         "That is twice the answer: the 2 is missing from the denominator. From x − h to x + h is a step of 2h.",
-        "정답의 두 배입니다. 분모의 2가 빠졌습니다. x − h에서 x + h까지는 2h만큼 떨어져 있습니다.",
+        "정답의 두 배입니다. 분모의 2가 빠졌습니다. x − h에서 x + h까지의 간격은 2h입니다.",
     ),
     "/ 2*h": (
         "Python reads `... / 2*h` as `(... / 2) * h`. Write `/ (2*h)` with the parentheses.",
@@ -159,10 +161,11 @@ def _without_one_d_loop(answer: Callable, case: str) -> Callable:
                     "`for idx in range(x.size)`: on a 2×3 array x[idx] with one number is a whole row, and there "
                     "are only 2 rows. Visit every entry by its index tuple: it = np.nditer(x, "
                     "flags=['multi_index'], op_flags=['readwrite']) and idx = it.multi_index, e.g. (0, 2).",
-                    "경우 {case}: 코드에서 IndexError 예외가 발생했습니다: {error}{where}. 1차원용 반복문 "
+                    "{case}에서 코드가 IndexError 예외를 일으켰습니다: {error}{where}. 1차원 배열용 반복문 "
                     "`for idx in range(x.size)` 때문입니다. 2×3 배열에서 숫자 하나로 인덱싱한 x[idx]는 행 전체이고, "
-                    "행은 2개뿐입니다. 원소마다 인덱스 튜플로 방문하세요: it = np.nditer(x, flags=['multi_index'], "
-                    "op_flags=['readwrite'])로 만들고 idx = it.multi_index (예: (0, 2)).",
+                    "행은 2개뿐입니다. 원소 하나하나를 인덱스 튜플로 찾아가세요. "
+                    "it = np.nditer(x, flags=['multi_index'], op_flags=['readwrite'])로 반복자를 만들고 "
+                    "idx = it.multi_index(예: (0, 2))를 쓰면 됩니다.",
                     case=case,
                     error=error,
                     where=learner_line(error),
@@ -183,10 +186,10 @@ def _check_x_left_alone(x: np.ndarray, before: np.ndarray, case: str) -> None:
                 "The last thing written to each entry was x[idx] = tmp_val - h: put the saved value back, "
                 "x[idx] = tmp_val, before moving to the next entry. Otherwise every later partial derivative is "
                 "taken at a shifted point, and the caller's weights move by -h at each call.",
-                "경우 {case}: 호출이 끝난 뒤 x의 모든 원소가 h = 1e-4만큼 작아졌습니다({before}이(가) {now}이(가) 됨). "
-                "원소마다 마지막으로 쓴 값이 x[idx] = tmp_val - h입니다. 다음 원소로 넘어가기 전에 저장해 둔 값을 "
-                "x[idx] = tmp_val로 복원하세요. 그러지 않으면 이후의 편미분은 모두 어긋난 점에서 계산되고, "
-                "호출할 때마다 호출한 쪽의 가중치가 -h씩 움직입니다.",
+                "{case}에서 호출이 끝난 뒤 x의 모든 원소가 h = 1e-4만큼 작아졌습니다(호출 전 {before}, 호출 뒤 "
+                "{now}). 원소마다 마지막으로 써 넣은 값이 x[idx] = tmp_val - h이기 때문입니다. 다음 원소로 넘어가기 "
+                "전에 저장해 둔 값을 x[idx] = tmp_val로 복원하세요. 그러지 않으면 그 뒤의 편미분은 모두 이미 움직인 "
+                "점에서 계산되고, 호출할 때마다 호출한 쪽의 가중치가 h씩 줄어듭니다.",
                 case=case,
                 before=_fmt(before),
                 now=_fmt(x),
@@ -199,9 +202,9 @@ def _check_x_left_alone(x: np.ndarray, before: np.ndarray, case: str) -> None:
                 "Case {case}: afterwards x is back only to within {gap:.1e}. Adding h and taking it away again "
                 "does not always give back exactly the same float (rounding error). Save the entry first, "
                 "tmp_val = x[idx], and restore it by assignment, x[idx] = tmp_val, as the book does.",
-                "경우 {case}: 호출이 끝난 뒤 x가 {gap:.1e} 이내로만 돌아왔습니다. h를 더했다가 다시 빼도 "
-                "부동소수점에서는 원래 값이 정확히 나오지 않을 때가 있습니다(반올림 오차). 책처럼 먼저 "
-                "tmp_val = x[idx]로 저장해 두고 x[idx] = tmp_val로 대입해서 복원하세요.",
+                "{case}에서 호출이 끝난 뒤 x가 원래 값으로 정확히 돌아오지 않았습니다(차이 {gap:.1e}). 부동소수점 "
+                "수는 h를 더했다가 다시 빼도 원래 값이 정확히 나오지 않을 때가 있습니다(반올림 오차). 책처럼 먼저 "
+                "tmp_val = x[idx]로 저장해 두고, x[idx] = tmp_val로 대입해서 복원하세요.",
                 case=case,
                 gap=gap,
             )
@@ -210,9 +213,9 @@ def _check_x_left_alone(x: np.ndarray, before: np.ndarray, case: str) -> None:
         say(
             "Case {case}: your function changed x: {before} became {now}. numerical_gradient may nudge x "
             "while it works, but must put every entry back: the caller's x is often a network's weights.",
-            "경우 {case}: 함수가 x를 바꿨습니다: {before}이(가) {now}이(가) 되었습니다. numerical_gradient는 계산하는 "
-            "동안 x를 살짝 바꿀 수는 있지만, 모든 원소를 원래대로 돌려놓아야 합니다. 호출한 쪽의 x는 대개 "
-            "신경망의 가중치입니다.",
+            "{case}에서 함수가 x를 바꿨습니다(호출 전 {before}, 호출 뒤 {now}). numerical_gradient는 계산하는 "
+            "동안 x를 살짝 움직여도 되지만, 끝나면 모든 원소를 원래대로 되돌려 놓아야 합니다. 호출한 쪽의 x는 "
+            "대개 신경망의 가중치입니다.",
             case=case,
             before=_fmt(before),
             now=_fmt(x),
@@ -228,8 +231,8 @@ def _result_array(raw, x: np.ndarray, case: str) -> np.ndarray:
             say(
                 "Case {case}: the gradient has shape {got}, x has shape {want}. Make grad = np.zeros_like(x), "
                 "which has x's shape, and fill grad[idx] with the same index tuple as x[idx].",
-                "경우 {case}: 기울기의 형상이 {got}인데 x의 형상은 {want}입니다. x와 형상이 같은 "
-                "grad = np.zeros_like(x)를 만들고 x[idx]와 같은 인덱스 튜플로 grad[idx]를 채우세요.",
+                "{case}에서 기울기의 형상은 {got}인데 x의 형상은 {want}입니다. x와 형상이 같은 "
+                "grad = np.zeros_like(x)를 만들고, x[idx]와 같은 인덱스 튜플로 grad[idx]를 채우세요.",
                 case=case,
                 got=shape,
                 want=x.shape,
@@ -246,10 +249,11 @@ def _zero_gradient_hint(case: _Case) -> str:
             "place (x[idx] = tmp_val + h, then f(x)). A copy — x.copy(), x.astype(float), np.array(x), "
             "x.flatten(), x + h — is a new array: here f is the book's lambda w: net.loss(x, t), which ignores "
             "its argument and reads net.W, the very array passed as x, so only changes made to that array reach it.",
-            "모든 원소가 0입니다. f가 값을 바꾼 배열을 보지 못했습니다. numerical_gradient는 받은 배열 자체를 "
-            "제자리에서 바꿔야 합니다(x[idx] = tmp_val + h 다음에 f(x)). x.copy(), x.astype(float), np.array(x), "
-            "x.flatten(), x + h는 모두 새 배열입니다. 여기서 f는 책의 lambda w: net.loss(x, t)로, 인수는 쓰지 않고 "
-            "x로 넘어온 바로 그 배열인 net.W를 읽으므로 그 배열에 한 변경만 f에 전달됩니다.",
+            "모든 원소가 0입니다. f가 값의 움직임을 한 번도 보지 못했습니다. numerical_gradient는 받은 배열 "
+            "자체를 제자리에서 움직여야 합니다(x[idx] = tmp_val + h로 바꾸고 f(x) 호출). x.copy(), x.astype(float), "
+            "np.array(x), x.flatten(), x + h는 모두 새 배열입니다. 여기서 f는 책의 lambda w: net.loss(x, t)입니다. "
+            "이 함수는 인수를 쓰지 않고 net.W를 읽는데, x로 넘어온 배열이 바로 그 net.W이므로 그 배열을 직접 "
+            "바꿔야만 f에 변화가 전달됩니다.",
         )
     if case.x.ndim > 1:
         return say(
@@ -257,17 +261,17 @@ def _zero_gradient_hint(case: _Case) -> str:
             "original, or a whole row was nudged at once — on a 2-D array x[i] with one number is a row, and "
             "adding h to a whole row of W raises all three scores by the same amount, which softmax ignores. "
             "Nudge one entry at a time, in x itself: x[idx] with idx = it.multi_index from np.nditer.",
-            "모든 원소가 0입니다. f가 값의 변화를 전혀 느끼지 못했습니다. 복사본을 바꾸고 f에는 원래 배열을 "
-            "넘겼거나, 행 전체를 한꺼번에 바꿨습니다. 2차원 배열에서 숫자 하나로 인덱싱한 x[i]는 행이고, W의 "
-            "한 행 전체에 h를 더하면 세 점수가 똑같이 커지므로 소프트맥스는 그 변화를 무시합니다. np.nditer의 "
-            "idx = it.multi_index로 x 자체의 원소를 하나씩 바꾸세요.",
+            "모든 원소가 0입니다. f가 값의 움직임을 전혀 느끼지 못했습니다. 복사본을 움직이고 f에는 원래 배열을 "
+            "넘겼거나, 행 전체를 한꺼번에 움직였거나 둘 중 하나입니다. 2차원 배열에서 숫자 하나로 인덱싱한 x[i]는 "
+            "행 전체이고, W의 한 행 전체에 h를 더하면 세 점수가 똑같이 커지므로 소프트맥스 함수는 그 변화를 "
+            "무시합니다. np.nditer의 idx = it.multi_index로 x 자체의 원소를 하나씩 움직이세요.",
         )
     return say(
         "Every entry is 0: f never saw the nudges. Nudge the entries of x itself, in place, and call f(x) on "
         "that same array; a copy (x.copy(), x.astype(float), np.array(x)) that f is never given changes nothing.",
-        "모든 원소가 0입니다. f가 값을 바꾼 배열을 보지 못했습니다. x 자체의 원소를 제자리에서 바꾸고 바로 그 "
-        "배열로 f(x)를 호출하세요. f에 넘기지 않는 복사본(x.copy(), x.astype(float), np.array(x))은 아무것도 "
-        "바꾸지 못합니다.",
+        "모든 원소가 0입니다. f가 값의 움직임을 한 번도 보지 못했습니다. x 자체의 원소를 제자리에서 움직이고, "
+        "바로 그 배열로 f(x)를 호출하세요. f에 넘기지 않는 복사본(x.copy(), x.astype(float), np.array(x))을 "
+        "움직여서는 아무것도 달라지지 않습니다.",
     )
 
 
@@ -284,13 +288,13 @@ def _wrong_gradient_hint(case: _Case, result: np.ndarray, expected: np.ndarray) 
             "On a 2-D array, x[i] with one number is a whole row: nudge one entry at a time with its index "
             "tuple, x[idx] with idx = it.multi_index from np.nditer (e.g. (0, 2)), and store grad[idx] the same way.",
             "2차원 배열에서 숫자 하나로 인덱싱한 x[i]는 행 전체입니다. np.nditer의 it.multi_index로 얻은 인덱스 "
-            "튜플(예: (0, 2))로 원소를 하나씩 바꾸고, grad[idx]도 같은 방식으로 저장하세요.",
+            "튜플(예: (0, 2))로 원소를 하나씩 움직이고, grad[idx]도 같은 인덱스로 저장하세요.",
         )
     return say(
         "For each entry in turn: save it, set it to tmp_val + h and call f, set it to tmp_val - h and call f, "
         "store (fxh1 - fxh2) / (2*h), and put tmp_val back.",
-        "원소마다 차례로: 값을 저장하고, tmp_val + h로 바꿔 f를 호출하고, tmp_val - h로 바꿔 f를 호출한 뒤, "
-        "(fxh1 - fxh2) / (2*h)를 저장하고, tmp_val을 되돌려 놓습니다.",
+        "원소마다 차례로 이렇게 하세요. 값을 tmp_val에 저장하고, tmp_val + h로 바꿔 f를 호출하고, tmp_val - h로 "
+        "바꿔 f를 다시 호출한 다음, (fxh1 - fxh2) / (2*h)를 grad에 저장하고, tmp_val을 되돌려 놓습니다.",
     )
 
 
@@ -316,7 +320,7 @@ def check_numerical_gradient(answer) -> str:
             raise NotYet(
                 say(
                     "Case {case}: expected {expected}, got {result}. {hint}",
-                    "경우 {case}: {expected}이(가) 나와야 하는데 {result}이(가) 나왔습니다. {hint}",
+                    "{case}에서 기댓값은 {expected}인데 결과는 {result}입니다. {hint}",
                     case=case.name,
                     expected=_fmt(expected),
                     result=_fmt(result),
@@ -326,8 +330,8 @@ def check_numerical_gradient(answer) -> str:
     return say(
         "It gives the book's [6. 8.] at (3, 4), works for 1-D and 2-D arrays (the book's 2×3 W included), "
         "reaches f through the book's lambda w: net.loss(x, t), and leaves x exactly as it found it.",
-        "(3, 4)에서 책의 [6. 8.]을 내고, 1차원과 2차원 배열(책의 2×3 W 포함)에서 동작하며, 책의 "
-        "lambda w: net.loss(x, t)를 통해서도 f에 변화가 전달되고, x를 받은 그대로 돌려놓습니다.",
+        "(3, 4)에서 책과 같은 [6. 8.]이 나오고, 1차원 배열과 2차원 배열(책의 2×3 W 포함)에서 모두 동작하며, "
+        "책의 lambda w: net.loss(x, t)로도 f에 변화가 전달되고, x를 받은 그대로 되돌려 놓습니다.",
     )
 
 
@@ -370,29 +374,29 @@ def _integer_hint(value: np.ndarray, garbage: np.ndarray, converted_late: bool) 
             "The gradient is a float array now, but still the same wrong numbers: converting the result is too "
             "late. The damage is done inside, when x[idx] = 3 + 1e-4 is written into an integer array and cut "
             "back to 3. Make the points floats before the call: np.array([3.0, 4.0]) or np.array([3, 4], dtype=float).",
-            "기울기가 실수 배열이 되었지만 값은 여전히 틀립니다. 결과를 변환하면 이미 늦습니다. 잘못은 함수 안에서, "
-            "x[idx] = 3 + 1e-4가 정수 배열에 기록되며 3으로 잘릴 때 생깁니다. 호출하기 전에 점을 실수 배열로 "
-            "만드세요: np.array([3.0, 4.0]) 또는 np.array([3, 4], dtype=float).",
+            "기울기는 실수 배열이 되었지만 값은 그대로 틀립니다. 결과를 변환해서는 이미 늦습니다. 값은 함수 안에서, "
+            "x[idx] = 3 + 1e-4를 정수 배열에 써 넣어 3으로 잘리는 순간에 망가집니다. 호출하기 전에 점을 실수 "
+            "배열로 만드세요: np.array([3.0, 4.0]) 또는 np.array([3, 4], dtype=float).",
         )
     if not value.any():
         return say(
             "All zeros: float16 keeps only about 3 significant digits, so 3 + 0.0001 rounds back to 3 and every "
             "difference is 0. Use float64, the default of np.array([3.0, 4.0]).",
-            "모두 0입니다. float16은 유효숫자가 3자리 정도뿐이라 3 + 0.0001이 다시 3으로 반올림되고, 모든 차이가 "
-            "0이 됩니다. np.array([3.0, 4.0])의 기본 자료형인 float64를 쓰세요.",
+            "모두 0입니다. float16은 유효숫자가 3자리 정도뿐이라 3 + 0.0001이 반올림되어 다시 3이 되고, 차이가 "
+            "모두 0이 됩니다. np.array([3.0, 4.0])의 기본 자료형인 float64를 쓰세요.",
         )
     if np.array_equal(value, garbage):
         # the committed notebook shows this for the untouched code: a nudge, not the answer
         return say(
             "Whole numbers, thousands of times too large, and no error message. numerical_gradient is the book's "
             "own and right for the arrays it was written for; look at what it is given: print(p.dtype).",
-            "정수이고, 수천 배나 크며, 오류 메시지도 없습니다. numerical_gradient는 책의 함수 그대로이고, 원래 "
-            "의도한 배열에서는 올바르게 동작합니다. 무엇을 넘기는지 보세요: print(p.dtype).",
+            "값이 정수인 데다 수천 배나 크고, 오류 메시지도 없습니다. numerical_gradient는 책의 함수 그대로이며, "
+            "이 함수가 염두에 둔 배열에서는 올바르게 동작합니다. 함수에 무엇을 넘기는지 살펴보세요: print(p.dtype).",
         )
     return say(
         "The gradient of x0² + x1² is (2·x0, 2·x1). Pass each point as a float array and return the three "
         "gradients in the book's order.",
-        "x0² + x1²의 기울기는 (2·x0, 2·x1)입니다. 점마다 실수 배열로 넘기고, 기울기 세 개를 책의 순서대로 반환하세요.",
+        "x0² + x1²의 기울기는 (2·x0, 2·x1)입니다. 각 점을 실수 배열로 넘기고, 기울기 세 개를 책의 순서대로 반환하세요.",
     )
 
 
@@ -423,7 +427,7 @@ def check_integer_array(answer) -> str:
         raise NotYet(
             say(
                 "Case {case}: expected {expected}, got {got}. {hint}",
-                "경우 {case}: {expected}이(가) 나와야 하는데 {got}이(가) 나왔습니다. {hint}",
+                "{case}에서 기댓값은 {expected}인데 결과는 {got}입니다. {hint}",
                 case=_point_name(point),
                 expected=np.round(expected, 6) + 0.0,
                 got=values[k] if integer_result else np.round(result[k], 6) + 0.0,
@@ -452,42 +456,43 @@ def _call_count_traps() -> dict[float, str]:
         6: say(
             "6 is one call per entry. The central difference needs two values of f for each entry: "
             "f(x + h) and f(x − h).",
-            "6은 원소마다 한 번씩입니다. 중심 차분은 원소마다 f(x + h)와 f(x − h), 두 값이 필요합니다.",
+            "6은 원소마다 한 번씩 호출한 횟수입니다. 중심 차분에는 원소마다 f(x + h)와 f(x − h), 두 값이 필요합니다.",
         ),
         7: say(
             "7 = 1 + 6 is what a forward difference needs (f(x) once, then f(x + h) per entry). The book's central "
             "difference calls f twice per entry, and never at x itself.",
             "7 = 1 + 6은 전방 차분에 필요한 횟수입니다(f(x) 한 번, 그리고 원소마다 f(x + h)). 책의 중심 차분은 "
-            "원소마다 f를 두 번 부르고, x 자체에서는 부르지 않습니다.",
+            "원소마다 f를 두 번 호출하고, x 자체에서는 호출하지 않습니다.",
         ),
         13: say(
             "13 = 12 + 1, but numerical_gradient never calls f at x itself: only at x ± h, entry by entry.",
-            "13 = 12 + 1이지만 numerical_gradient는 x 자체에서 f를 부르지 않습니다. 원소마다 x ± h에서만 부릅니다.",
+            "13 = 12 + 1이지만, numerical_gradient는 x 자체에서는 f를 호출하지 않습니다. 원소마다 x ± h에서만 "
+            "호출합니다.",
         ),
         4: say(
             "4 is two calls per row. numerical_gradient nudges every single entry, not whole rows: a 2×3 array "
             "has 6 entries.",
-            "4는 행마다 두 번씩입니다. numerical_gradient는 행 전체가 아니라 원소를 하나씩 바꿉니다. 2×3 배열의 "
-            "원소는 6개입니다.",
+            "4는 행마다 두 번씩 호출한 횟수입니다. numerical_gradient는 행 전체가 아니라 원소를 하나씩 움직입니다. "
+            "2×3 배열의 원소는 6개입니다.",
         ),
         5: say(
             "5 = 2 + 3 adds the sides of the array; a 2×3 array has 2 × 3 = 6 entries.",
-            "5 = 2 + 3은 배열의 두 변을 더한 값입니다. 2×3 배열의 원소는 2 × 3 = 6개입니다.",
+            "5 = 2 + 3은 행 수와 열 수를 더한 값입니다. 2×3 배열의 원소는 2 × 3 = 6개입니다.",
         ),
         10: say(
             "10 = 2 × (2 + 3) adds the sides of the array; a 2×3 array has 2 × 3 = 6 entries.",
-            "10 = 2 × (2 + 3)은 배열의 두 변을 더했습니다. 2×3 배열의 원소는 2 × 3 = 6개입니다.",
+            "10 = 2 × (2 + 3)은 행 수와 열 수를 더한 값에 2를 곱한 것입니다. 2×3 배열의 원소는 2 × 3 = 6개입니다.",
         ),
         2: say(
             "2 would nudge the whole array up once and down once. numerical_gradient nudges one entry at a time, "
             "so that each partial derivative gets its own two calls.",
-            "2는 배열 전체를 한 번 올리고 한 번 내리는 셈입니다. numerical_gradient는 원소를 하나씩 바꿔서 편미분마다 "
-            "따로 두 번 호출합니다.",
+            "2는 배열 전체를 한꺼번에 한 번 올리고 한 번 내렸을 때의 횟수입니다. numerical_gradient는 원소를 "
+            "하나씩 움직이므로, 편미분마다 f를 따로 두 번 호출합니다.",
         ),
         36: say(
             "36 = 6 × 6: the entries are nudged one after another, so the calls add up (2 for each entry); they do "
             "not multiply.",
-            "36 = 6 × 6입니다. 원소는 차례로 하나씩 바뀌므로 호출 횟수는 곱해지지 않고 더해집니다(원소마다 2번).",
+            "36 = 6 × 6입니다. 원소는 하나씩 차례로 움직이므로 호출 횟수는 곱해지지 않고 더해집니다(원소마다 2번).",
         ),
     }
 
@@ -508,15 +513,15 @@ def check_call_count(answer) -> str:
             "Two calls, f(x + h) and f(x − h), for each of the 2 × 3 = 6 entries: 12. The count grows with the "
             "number of parameters, and every call is a whole forward pass of the network — notebook 06 asks the "
             "same question for the book's TwoLayerNet.",
-            "원소 2 × 3 = 6개마다 f(x + h)와 f(x − h)로 두 번씩, 모두 12번입니다. 호출 횟수는 매개변수 개수에 "
-            "비례하고, 호출 한 번이 신경망의 순전파 한 번입니다. 06 노트북에서 책의 TwoLayerNet으로 같은 질문을 "
-            "합니다.",
+            "원소 2 × 3 = 6개마다 f(x + h)와 f(x − h)를 한 번씩, 모두 12번입니다. 호출 횟수는 매개변수 수에 "
+            "비례해 늘어나고, 호출 한 번 한 번이 신경망 전체의 순전파입니다. 06번 노트북에서 책의 TwoLayerNet에 "
+            "대해 같은 질문을 던집니다.",
         )
     hint = _call_count_traps().get(
         count,
         say(
             "Count the entries of a 2×3 array, then how many times the central difference calls f for each.",
-            "2×3 배열의 원소 개수를 세고, 중심 차분이 원소마다 f를 몇 번 부르는지 생각해 보세요.",
+            "2×3 배열의 원소 개수를 세고, 중심 차분이 원소마다 f를 몇 번 호출하는지 생각해 보세요.",
         ),
     )
     raise NotYet(say("Your answer: {count:g}. {hint}", "여러분의 답: {count:g}. {hint}", count=count, hint=hint))
