@@ -180,7 +180,7 @@ def call(function: Callable, *args: Any, case: str) -> Any:
         raise NotYet(
             say(
                 "Case {case}: your code raised {name}: {error}{where}",
-                "경우 {case}: 코드에서 {name} 예외가 발생했습니다: {error}{where}",
+                "{case}에서 코드가 {name} 예외를 냈습니다: {error}{where}",
                 case=case,
                 name=type(error).__name__,
                 error=error,
@@ -220,7 +220,7 @@ def as_float(result: Any, case: str) -> float:
         raise NotYet(
             say(
                 "Case {case}: your function returned None — did you forget `return`?",
-                "경우 {case}: 함수가 None을 반환했습니다. `return`을 빠뜨리지 않았나요?",
+                "{case}에서 함수가 None을 반환했습니다. `return`을 빠뜨리지 않았나요?",
                 case=case,
             )
         )
@@ -229,7 +229,7 @@ def as_float(result: Any, case: str) -> float:
         raise NotYet(
             say(
                 "Case {case}: expected one number, got {what}.",
-                "경우 {case}: 수 하나를 기대했는데 {what}을(를) 받았습니다.",
+                "{case}에서 기댓값은 수 하나인데 결과는 {what}입니다.",
                 case=case,
                 what=describe(result),
             )
@@ -243,7 +243,7 @@ def as_array(result: Any, shape: tuple[int, ...], case: str) -> np.ndarray:
         raise NotYet(
             say(
                 "Case {case}: your function returned None — did you forget `return`?",
-                "경우 {case}: 함수가 None을 반환했습니다. `return`을 빠뜨리지 않았나요?",
+                "{case}에서 함수가 None을 반환했습니다. `return`을 빠뜨리지 않았나요?",
                 case=case,
             )
         )
@@ -252,7 +252,7 @@ def as_array(result: Any, shape: tuple[int, ...], case: str) -> np.ndarray:
         raise NotYet(
             say(
                 "Case {case}: expected an array of shape {shape}, got {what}.",
-                "경우 {case}: 형상이 {shape}인 배열을 기대했는데 {what}을(를) 받았습니다.",
+                "{case}에서 기댓값은 형상이 {shape}인 배열인데 결과는 {what}입니다.",
                 case=case,
                 shape=shape,
                 what=describe(result),
