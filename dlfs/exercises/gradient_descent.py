@@ -174,7 +174,7 @@ def check_gradient_descent(answer) -> str:
                 say(
                     "Case {case}: your function returned a tuple ({what}); return only the final x (the book's "
                     "gradient_method.py also returns x_history, this exercise does not).",
-                    "경우 {case}: 함수가 튜플을 반환했습니다(반환된 값: {what}). 마지막 x만 반환하세요(책의 "
+                    "{case}에서 함수가 튜플을 반환했습니다(반환된 값: {what}). 마지막 x만 반환하세요(책의 "
                     "gradient_method.py는 x_history도 반환하지만 이 문제에서는 반환하지 않습니다).",
                     case=name,
                     what=describe(raw),
@@ -186,7 +186,7 @@ def check_gradient_descent(answer) -> str:
             raise NotYet(
                 say(
                     "Case {case}: expected x = {expected}, got {result}. {hint}",
-                    "경우 {case}: 나와야 할 값은 x = {expected}, 나온 값은 {result}입니다. {hint}",
+                    "{case}에서 나와야 할 값은 x = {expected}, 나온 값은 {result}입니다. {hint}",
                     case=name,
                     expected=_fmt(expected),
                     result=_fmt(result),
@@ -198,7 +198,7 @@ def check_gradient_descent(answer) -> str:
                 say(
                     "Case {case}: the result is right, but afterwards the caller's init_x is {now} instead of "
                     "{before}. {hint}",
-                    "경우 {case}: 결과는 맞지만 호출한 쪽의 init_x가 바뀌었습니다(호출 전 {before}, 호출 뒤 {now}). "
+                    "{case}에서 결과는 맞지만 호출한 쪽의 init_x가 바뀌었습니다(호출 전 {before}, 호출 뒤 {now}). "
                     "{hint}",
                     case=name,
                     now=_fmt(given),
@@ -229,7 +229,7 @@ def _unpack_history(raw, n: int, step_num: int, case: str) -> tuple[np.ndarray, 
         raise NotYet(
             say(
                 "Case {case}: expected the pair (x, x_history) as the book returns it, got {what}.",
-                "경우 {case}: 책처럼 (x, x_history) 두 값을 반환해야 합니다. 반환된 값: {what}",
+                "{case}에서 책처럼 (x, x_history) 두 값을 반환해야 합니다. 반환된 값: {what}",
                 case=case,
                 what=describe(raw),
             )
@@ -241,7 +241,7 @@ def _unpack_history(raw, n: int, step_num: int, case: str) -> tuple[np.ndarray, 
                 "Case {case}: x_history has {rows} rows; the book's has {step_num}: it records x *before* "
                 "each step (the start included, the final x not — that one is returned as x). Keep the loop "
                 "as it was; only the bug needs fixing.",
-                "경우 {case}: x_history의 행이 {rows}개입니다. 책의 x_history는 행이 {step_num}개입니다. 각 갱신 "
+                "{case}에서 x_history의 행이 {rows}개입니다. 책의 x_history는 행이 {step_num}개입니다. 각 갱신 "
                 "*직전*의 x를 기록하기 때문입니다(초깃값은 들어가고, 마지막 x는 x로 따로 반환하므로 들어가지 "
                 "않습니다). 반복문은 그대로 두고 버그만 고치세요.",
                 case=case,
@@ -273,7 +273,7 @@ def check_descent_history(answer) -> str:
                 say(
                     "Case {case}: the second call with the same init_x started at {start}, where the first "
                     "ended, instead of at {init}. {hint}",
-                    "경우 {case}: 같은 init_x로 두 번째 호출한 경로가 초깃값 {init} 대신 첫 호출이 끝난 점 {start}에서 "
+                    "{case}에서 같은 init_x로 두 번째 호출한 경로가 초깃값 {init} 대신 첫 호출이 끝난 점 {start}에서 "
                     "시작했습니다. {hint}",
                     case=name,
                     start=_fmt(history[0]),
@@ -287,7 +287,7 @@ def check_descent_history(answer) -> str:
                     "Case {case}: every row of x_history is the final x {x}: `x_history.append(x)` stores the "
                     "array itself, and `x -= ...` keeps changing that one array. Append a snapshot: "
                     "x_history.append(x.copy()), as the book does.",
-                    "경우 {case}: x_history의 모든 행이 마지막 x와 같은 {x}입니다. `x_history.append(x)`는 복사본이 "
+                    "{case}에서 x_history의 모든 행이 마지막 x와 같은 {x}입니다. `x_history.append(x)`는 복사본이 "
                     "아니라 배열 자체를 저장하고, `x -= ...`는 그 배열 하나를 계속 고칩니다. 책처럼 "
                     "x_history.append(x.copy())로 그 순간의 복사본을 저장하세요.",
                     case=name,
@@ -300,7 +300,7 @@ def check_descent_history(answer) -> str:
                     "Case {case}: expected x = {expected} and x_history from {first} to {last}; got x = {x} and "
                     "x_history from {got_first} to {got_last}. The loop itself was right: fix only what "
                     "changes init_x.",
-                    "경우 {case}: x = {expected}, x_history는 {first}부터 {last}까지여야 하는데 x = {x}, "
+                    "{case}에서 x = {expected}, x_history는 {first}부터 {last}까지여야 하는데 x = {x}, "
                     "x_history는 {got_first}부터 {got_last}까지입니다. 반복문은 원래 맞았으니 init_x를 바꾸는 "
                     "부분만 고치세요.",
                     case=name,
@@ -317,7 +317,7 @@ def check_descent_history(answer) -> str:
             say(
                 "Case {case}: both paths are right, but afterwards the caller's init_x is {now} instead of "
                 "{before}. {hint}",
-                "경우 {case}: 두 경로는 모두 맞지만 호출한 쪽의 init_x가 바뀌었습니다(호출 전 {before}, 호출 뒤 "
+                "{case}에서 두 경로는 모두 맞지만 호출한 쪽의 init_x가 바뀌었습니다(호출 전 {before}, 호출 뒤 "
                 "{now}). {hint}",
                 case=name,
                 now=_fmt(given),

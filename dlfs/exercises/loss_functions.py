@@ -96,7 +96,7 @@ def check_cross_entropy(answer) -> str:
         raise NotYet(
             say(
                 "Case {case}: expected {expected:.10g}, got {result:.10g}. {hint}",
-                "경우 {case}: 나와야 할 값은 {expected:.10g}인데, 여러분의 함수가 낸 값은 {result:.10g}입니다. {hint}",
+                "{case}에서 나와야 할 값은 {expected:.10g}인데, 여러분의 함수가 낸 값은 {result:.10g}입니다. {hint}",
                 case=name,
                 expected=expected,
                 result=result,
@@ -136,7 +136,7 @@ def _batch_pair(result, case: str) -> tuple[np.ndarray, np.ndarray]:
         raise NotYet(
             say(
                 "Case {case}: return the two arrays, `return x_batch, t_batch`; got {what}.",
-                "경우 {case}: 배열 두 개를 `return x_batch, t_batch`로 반환하세요. 받은 값: {what}",
+                "{case}에서 배열 두 개를 `return x_batch, t_batch`로 반환하세요. 받은 값: {what}",
                 case=case,
                 what=describe(result),
             )
@@ -147,7 +147,7 @@ def _batch_pair(result, case: str) -> tuple[np.ndarray, np.ndarray]:
         raise NotYet(
             say(
                 "Case {case}: x_batch and t_batch must be arrays; got {x} and {t}.",
-                "경우 {case}: x_batch와 t_batch는 배열이어야 합니다. 받은 값: {x}, {t}",
+                "{case}에서 x_batch와 t_batch는 배열이어야 합니다. 받은 값: {x}, {t}",
                 case=case,
                 x=describe(result[0]),
                 t=describe(result[1]),
@@ -163,7 +163,7 @@ def _check_shapes(x_batch: np.ndarray, t_batch: np.ndarray, x_shape: tuple, t_sh
             say(
                 "Case {case}: x_batch has shape {xs} and t_batch {ts}: they are swapped. Return x_batch, t_batch "
                 "in that order, images first.",
-                "경우 {case}: x_batch의 형상이 {xs}, t_batch의 형상이 {ts}입니다. 둘이 뒤바뀌었습니다. "
+                "{case}에서 x_batch의 형상이 {xs}, t_batch의 형상이 {ts}입니다. 둘이 뒤바뀌었습니다. "
                 "이미지가 먼저 오도록 x_batch, t_batch 순서로 반환하세요.",
                 case=case,
                 xs=x_batch.shape,
@@ -176,7 +176,7 @@ def _check_shapes(x_batch: np.ndarray, t_batch: np.ndarray, x_shape: tuple, t_sh
                 "Case {case}: t_batch has shape {shape}, the shape of {n} images, not of {n} targets {want}: "
                 "it was taken from x_train (the learners' `t_batch = x_train[batch_mask]`). Take the targets "
                 "from t_train, with the same mask as the images: `t_batch = t_train[batch_mask]`.",
-                "경우 {case}: t_batch의 형상이 {shape}입니다. 정답 레이블 {n}개라면 형상이 {want}인데, 이것은 "
+                "{case}에서 t_batch의 형상이 {shape}입니다. 정답 레이블 {n}개라면 형상이 {want}인데, 이것은 "
                 "이미지 {n}장의 형상입니다. t_batch를 x_train에서 가져왔습니다(학습자 노트의 "
                 "`t_batch = x_train[batch_mask]`). 정답 레이블은 t_train에서, 이미지와 같은 마스크로 가져오세요: "
                 "`t_batch = t_train[batch_mask]`.",
@@ -192,7 +192,7 @@ def _check_shapes(x_batch: np.ndarray, t_batch: np.ndarray, x_shape: tuple, t_sh
                 say(
                     "Case {case}: {name} has shape {got}, expected {want} — one row for each of the "
                     "batch_size = {n} examples drawn.",
-                    "경우 {case}: {name}의 형상이 {got}입니다. 기대한 형상은 {want}입니다. 뽑은 데이터 "
+                    "{case}에서 {name}의 형상이 {got}입니다. 기대한 형상은 {want}입니다. 뽑은 데이터 "
                     "batch_size = {n}개마다 한 행씩 있어야 합니다.",
                     case=case,
                     name=name,
@@ -212,7 +212,7 @@ def _check_targets_belong(t_batch: np.ndarray, t: np.ndarray, drawn: np.ndarray,
                 "Case {case}: the targets do not belong to their images: row {i} of x_batch is training example "
                 "{row}, whose target is {want}, but t_batch[{i}] is {got}. Did you draw two masks? Draw batch_mask "
                 "once and index both x_train and t_train with it.",
-                "경우 {case}: 정답 레이블이 이미지와 짝이 맞지 않습니다. x_batch의 {i}번 행은 {row}번 훈련 데이터이고 "
+                "{case}에서 정답 레이블이 이미지와 짝이 맞지 않습니다. x_batch의 {i}번 행은 {row}번 훈련 데이터이고 "
                 "그 정답은 {want}인데, t_batch[{i}]의 값은 {got}입니다. 마스크를 두 번 뽑지 않았나요? batch_mask를 "
                 "한 번만 뽑아서 x_train과 t_train을 둘 다 그 마스크로 인덱싱하세요.",
                 case=case,
@@ -231,7 +231,7 @@ def _check_random_rows(drawn: np.ndarray, batch_size: int, train_size: int, case
             say(
                 "Case {case}: x_batch is rows {first} to {last} in order: a slice is not a random sample. "
                 "Draw the row numbers at random, batch_mask = rng.choice(train_size, batch_size).",
-                "경우 {case}: x_batch가 {first}번부터 {last}번까지의 행을 차례대로 담고 있습니다. 잘라낸 구간은 "
+                "{case}에서 x_batch가 {first}번부터 {last}번까지의 행을 차례대로 담고 있습니다. 잘라낸 구간은 "
                 "무작위 표본이 아닙니다. 행 번호를 무작위로 뽑으세요: batch_mask = rng.choice(train_size, batch_size).",
                 case=case,
                 first=int(drawn[0]),
@@ -244,7 +244,7 @@ def _check_random_rows(drawn: np.ndarray, batch_size: int, train_size: int, case
                 "Case {case}: every row drawn is among the first {n} of the {size} training examples. "
                 "rng.choice(batch_size, ...) draws from range(batch_size); draw row numbers from the whole set, "
                 "rng.choice(train_size, batch_size) with train_size = x_train.shape[0].",
-                "경우 {case}: 뽑힌 행이 모두 훈련 데이터 {size}개 중 처음 {n}개 안에 있습니다. "
+                "{case}에서 뽑힌 행이 모두 훈련 데이터 {size}개 중 처음 {n}개 안에 있습니다. "
                 "rng.choice(batch_size, ...)는 range(batch_size)에서만 뽑습니다. 행 번호는 전체에서 뽑으세요: "
                 "train_size = x_train.shape[0], rng.choice(train_size, batch_size).",
                 case=case,
@@ -266,7 +266,7 @@ def _drawn_rows(
                 "Case {case}: your function changed x_train or t_train. A mini-batch only picks rows "
                 "(x_train[batch_mask]); shuffling or editing the training data in place changes it for "
                 "every later step.",
-                "경우 {case}: 함수가 x_train이나 t_train을 바꿨습니다. 미니배치는 행을 골라낼 뿐입니다"
+                "{case}에서 함수가 x_train이나 t_train을 바꿨습니다. 미니배치는 행을 골라낼 뿐입니다"
                 "(x_train[batch_mask]). 훈련 데이터를 제자리에서 섞거나 고치면 이후의 모든 단계가 "
                 "바뀐 데이터를 쓰게 됩니다.",
                 case=case,
@@ -283,7 +283,7 @@ def _drawn_rows(
             say(
                 "Case {case}: row {i} of x_batch is not a row of x_train. Pick whole rows with a mask, "
                 "x_train[batch_mask], and leave the pixels as they are.",
-                "경우 {case}: x_batch의 {i}번 행은 x_train에 없는 행입니다. 마스크로 행 전체를 골라내고"
+                "{case}에서 x_batch의 {i}번 행은 x_train에 없는 행입니다. 마스크로 행 전체를 골라내고"
                 "(x_train[batch_mask]) 픽셀 값은 그대로 두세요.",
                 case=case,
                 i=found.index(None),
@@ -316,7 +316,7 @@ def check_mini_batch(answer) -> str:
                     "Case {case}: two calls with different generators drew the same rows {rows}. "
                     "Draw with the rng you are given, rng.choice(train_size, batch_size), not with a fixed list "
                     "or a generator seeded inside the function.",
-                    "경우 {case}: 서로 다른 난수 생성기로 두 번 호출했는데 두 번 다 같은 행을 뽑았습니다: {rows}. "
+                    "{case}에서 서로 다른 난수 생성기로 두 번 호출했는데 두 번 다 같은 행을 뽑았습니다: {rows}. "
                     "고정된 목록이나 함수 안에서 시드를 고정한 생성기가 아니라, 인수로 받은 rng로 뽑으세요: "
                     "rng.choice(train_size, batch_size).",
                     case=name,
