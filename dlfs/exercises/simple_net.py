@@ -99,7 +99,7 @@ def _loss_cases() -> list[tuple[str, np.ndarray, np.ndarray, np.ndarray]]:
         (
             say(
                 "“large inputs x = (600, 900), t = class 0: scores near 1000”",
-                "“큰 입력 x = (600, 900), t = 클래스 0: 점수가 1000 가까이”",
+                "“큰 입력 x = (600, 900), t = 클래스 0, 점수는 1000 안팎”",
             ),
             BOOK_W,
             np.array([600.0, 900.0]),
@@ -147,8 +147,8 @@ def check_simple_net_loss(answer) -> str:
                 say(
                     "Case {case}: your function changed one of its arguments W, x or t. Compute the loss from "
                     "them without writing into them (no -=, += or x[...] = on the arguments).",
-                    "경우 {case}: 함수가 인수 W, x, t 중 하나를 바꿨습니다. 인수에 값을 써넣지 말고(-=, +=, "
-                    "x[...] = 금지) 손실만 계산하세요.",
+                    "경우 {case}: 함수가 인수 W, x, t 중 하나를 바꿨습니다. 인수는 읽기만 하고(인수에 -=, +=, "
+                    "x[...] = 금지) 그 값으로 손실을 계산하세요.",
                     case=name,
                 )
             )
@@ -162,15 +162,15 @@ def check_simple_net_loss(answer) -> str:
             hint = say(
                 "exp of scores near 1000 overflows to inf, and inf/inf is nan. Subtract the largest score before "
                 "np.exp, as the book's softmax does (section 3.5.2), or use softmax from dlfs.",
-                "점수가 1000 가까이 되면 exp가 inf로 넘쳐서(오버플로) inf/inf = nan이 됩니다. 책의 softmax처럼"
-                "(3.5.2절) np.exp 전에 가장 큰 점수를 빼거나, dlfs의 softmax를 쓰세요.",
+                "점수가 1000 안팎이면 exp 값이 inf로 넘쳐서(오버플로) inf/inf = nan이 됩니다. 책의 softmax처럼"
+                "(3.5.2절) np.exp에 넣기 전에 가장 큰 점수를 빼거나, dlfs의 softmax를 쓰세요.",
             )
         elif _close(result, _loss(BOOK_W, x, t)) and not np.array_equal(W, BOOK_W):
             hint = say(
                 "That is the loss at the book's W, not at the W you were given: your function ignores its "
                 "argument W (does it use the notebook's net?). Compute the scores from W itself: np.dot(x, W).",
                 "주어진 W가 아니라 책의 W에서의 손실입니다. 함수가 인수 W를 무시하고 있습니다(노트북의 net을 "
-                "쓰지 않았나요?). 점수를 W 자체로 계산하세요: np.dot(x, W).",
+                "쓰지 않았나요?). 점수는 인수로 받은 W로 계산하세요: np.dot(x, W).",
             )
         elif _close(result, slips["no delta"]):
             hint = say(
@@ -182,7 +182,7 @@ def check_simple_net_loss(answer) -> str:
                 "That is the cross entropy of the scores themselves. The loss needs probabilities: apply softmax "
                 "to the scores first, y = softmax(np.dot(x, W)).",
                 "점수 자체로 교차 엔트로피 오차를 계산했습니다. 손실에는 확률이 필요합니다. 먼저 점수에 "
-                "소프트맥스를 적용하세요: y = softmax(np.dot(x, W)).",
+                "소프트맥스 함수를 적용하세요: y = softmax(np.dot(x, W)).",
             )
         elif n > 1 and _close(result, slips["sum"]):
             hint = say(
@@ -205,7 +205,7 @@ def check_simple_net_loss(answer) -> str:
         elif _close(result, slips["squares"]) or _close(result, slips["squares sum"]):
             hint = say(
                 "That is the sum of squares error (오차제곱합); SimpleNet's loss is the cross entropy error.",
-                "오차제곱합입니다. SimpleNet의 손실은 교차 엔트로피 오차입니다.",
+                "오차제곱합으로 계산한 값입니다. SimpleNet의 손실은 교차 엔트로피 오차입니다.",
             )
         elif _close(result, slips["log10"]):
             hint = say(
@@ -220,7 +220,7 @@ def check_simple_net_loss(answer) -> str:
         raise NotYet(
             say(
                 "Case {case}: expected {expected:.10g}, got {result:.10g}. {hint}",
-                "경우 {case}: {expected:.10g}이(가) 나와야 하는데 {result:.10g}이(가) 나왔습니다. {hint}",
+                "경우 {case}: 나와야 할 값은 {expected:.10g}, 나온 값은 {result:.10g}입니다. {hint}",
                 case=name,
                 expected=expected,
                 result=result,
@@ -231,9 +231,9 @@ def check_simple_net_loss(answer) -> str:
         "It gives the book's 0.9280682858 (the book printed 0.92806853663, computed without the 1e-7), works "
         "for any W, for a batch, and for scores near 1000. This is SimpleNet.loss as a function of W — the "
         "function whose gradient numerical_gradient takes.",
-        "책의 예에서 0.9280682858을 냅니다(책에 인쇄된 0.92806853663은 1e-7 없이 계산한 값입니다). 어떤 W에도, "
-        "배치에도, 1000 가까운 점수에도 맞습니다. W의 함수로 쓴 SimpleNet.loss, 바로 numerical_gradient가 "
-        "기울기를 구하는 함수입니다.",
+        "책의 예제에서 0.9280682858이 나옵니다(책이 출력한 0.92806853663은 1e-7 없이 계산한 값입니다). W가 "
+        "무엇이든, 배치든, 점수가 1000 안팎이든 맞는 값을 냅니다. 이것이 W의 함수로 쓴 SimpleNet.loss, 곧 "
+        "numerical_gradient가 기울기를 구하는 바로 그 함수입니다.",
     )
 
 
@@ -290,9 +290,9 @@ def check_loss_lambda(answer) -> str:
                 "Your function takes no argument, but numerical_gradient calls f(x) with one: the array it "
                 "nudges. That is the TypeError “takes 0 positional arguments but 1 was given”. Give f a "
                 "parameter, W, and compute the loss at that W.",
-                "함수에 인수가 없는데, numerical_gradient는 자기가 조금씩 바꾸는 배열을 인수 하나로 넘겨 f(x)를 "
-                "호출합니다. 그래서 TypeError “takes 0 positional arguments but 1 was given”이 납니다. f에 매개변수 "
-                "W를 주고 그 W에서의 손실을 계산하세요.",
+                "함수가 인수를 하나도 받지 않습니다. 그런데 numerical_gradient는 자기가 조금씩 바꾸는 배열을 인수로 "
+                "넘겨 f(x)처럼 호출합니다. “takes 0 positional arguments but 1 was given”이라는 TypeError가 나는 것은 "
+                "이 때문입니다. f가 W를 인수로 받게 하고, 그 W에서의 손실을 계산하세요.",
             )
         )
     book_case = say("“f(the book's W)”", "“f(책의 W)”")
@@ -303,7 +303,7 @@ def check_loss_lambda(answer) -> str:
             say(
                 "Case {case}: expected the book's loss {expected:.10g}, got {got:.10g}. f(W) should be the loss "
                 "of SimpleNet with weights W for the book's x = (0.6, 0.9) and t = (0, 0, 1).",
-                "경우 {case}: 책의 손실 {expected:.10g}이(가) 나와야 하는데 {got:.10g}이(가) 나왔습니다. f(W)는 "
+                "경우 {case}: 나와야 할 값은 책의 손실 {expected:.10g}, 나온 값은 {got:.10g}입니다. f(W)는 "
                 "책의 x = (0.6, 0.9), t = (0, 0, 1)에 대해 가중치가 W인 SimpleNet의 손실이어야 합니다.",
                 case=book_case,
                 expected=expected,
@@ -321,10 +321,10 @@ def check_loss_lambda(answer) -> str:
                 "lambda W: net.loss(x, t) does. That only works while the array numerical_gradient nudges is "
                 "net.W itself; handed a copy, the gradient comes out as zeros (section 3). Compute the loss at the "
                 "W you are given, e.g. with a SimpleNet built from W.",
-                "f가 어떤 W에도 같은 손실을 반환합니다. 책의 lambda W: net.loss(x, t)처럼 인수를 무시하고 "
+                "f가 어떤 W를 받아도 같은 손실을 돌려줍니다. 책의 lambda W: net.loss(x, t)처럼 인수를 무시하고 "
                 "있습니다. 이 방식은 numerical_gradient가 조금씩 바꾸는 배열이 net.W 자체일 때만 통합니다. 복사본을 "
                 "넘기면 기울기가 모두 0으로 나옵니다(3절). 주어진 W에서의 손실을 계산하세요. 예를 들어 W로 "
-                "SimpleNet을 만들어서요.",
+                "SimpleNet을 만들면 됩니다.",
             )
         else:
             hint = say(
@@ -334,7 +334,7 @@ def check_loss_lambda(answer) -> str:
         raise NotYet(
             say(
                 "Case {case}: expected {expected:.10g}, got {got:.10g}. {hint}",
-                "경우 {case}: {expected:.10g}이(가) 나와야 하는데 {got:.10g}이(가) 나왔습니다. {hint}",
+                "경우 {case}: 나와야 할 값은 {expected:.10g}, 나온 값은 {got:.10g}입니다. {hint}",
                 case=other_case,
                 expected=expected_other,
                 got=at_other,
@@ -351,7 +351,7 @@ def check_loss_lambda(answer) -> str:
             say(
                 "Case {case}: expected the book's dW {book}, got {got}. f must compute the loss from the array "
                 "numerical_gradient hands it, every time it is called.",
-                "경우 {case}: 책의 dW {book}이(가) 나와야 하는데 {got}이(가) 나왔습니다. f는 호출될 때마다 "
+                "경우 {case}: 나와야 할 값은 책의 dW {book}, 나온 값은 {got}입니다. f는 호출될 때마다 "
                 "numerical_gradient가 넘겨준 배열로 손실을 계산해야 합니다.",
                 case=gradient_case,
                 book=np.array2string(BOOK_DW, precision=4, separator=", ").replace("\n", ""),
@@ -361,8 +361,8 @@ def check_loss_lambda(answer) -> str:
     return say(
         "f(W) is the loss at the W it is given, so numerical_gradient(f, W) gives the book's dW (to 1e-6) for "
         "net.W and for a copy alike — no in-place trick needed.",
-        "f(W)가 주어진 W에서의 손실이므로, numerical_gradient(f, W)가 net.W에서도 복사본에서도 책의 dW를 "
-        "(1e-6 이내로) 냅니다. 제자리에서 바뀌는 배열에 기대는 요령이 필요 없습니다.",
+        "f(W)가 주어진 W에서의 손실이므로, numerical_gradient(f, W)가 net.W에서도 복사본에서도 책의 dW와 "
+        "(1e-6 이내로) 같은 값을 냅니다. 배열이 제자리에서 바뀌는 것에 기대는 요령은 필요 없습니다.",
     )
 
 
@@ -397,7 +397,7 @@ def check_negative_entries(answer) -> str:
             "probability lies between 0 and 1. Row i of dW is x[i]·(y - t): x[0] = 0.6 keeps the signs (+, +, -), "
             "x[1] = -0.9 flips them to (-, -, +). One negative entry in row 0, two in row 1.",
             "{n}개입니다. W가 무엇이든 확률은 0과 1 사이이므로, 정답이 클래스 2일 때 y - t = (y0, y1, y2 - 1)의 "
-            "부호는 (+, +, -)입니다. dW의 i번째 행은 x[i]·(y - t)입니다. x[0] = 0.6은 부호 (+, +, -)를 그대로 "
+            "부호는 (+, +, -)입니다. dW의 i번 행은 x[i]·(y - t)입니다. x[0] = 0.6은 부호 (+, +, -)를 그대로 "
             "두고, x[1] = -0.9는 (-, -, +)로 뒤집습니다. 0번 행에 음수 하나, 1번 행에 음수 둘입니다.",
             n=right,
         )
@@ -405,7 +405,7 @@ def check_negative_entries(answer) -> str:
         raise NotYet(
             say(
                 "You predicted {value:g}; a count of entries of a 2×3 matrix is a whole number from 0 to 6.",
-                "예측한 값이 {value:g}입니다. 2×3 행렬의 원소 개수는 0부터 6까지의 정수입니다.",
+                "예측한 값은 {value:g}입니다. 2×3 행렬에서 음수인 원소를 센 개수이니 0부터 6까지의 정수여야 합니다.",
                 value=value,
             )
         )
@@ -413,15 +413,15 @@ def check_negative_entries(answer) -> str:
         hint = say(
             "2 is the count for the book's x = (0.6, 0.9): only the column of the correct class is negative. "
             "Row i of dW is x[i]·(y - t); what does the negative x[1] do to row 1?",
-            "2는 책의 x = (0.6, 0.9)일 때의 개수입니다(정답 클래스의 열만 음수). dW의 i번째 행은 "
-            "x[i]·(y - t)입니다. 음수인 x[1]은 1번 행에 무엇을 할까요?",
+            "2는 책의 x = (0.6, 0.9)일 때의 개수입니다(정답 클래스의 열만 음수). dW의 i번 행은 "
+            "x[i]·(y - t)입니다. 음수인 x[1]은 1번 행의 부호를 어떻게 바꿀까요?",
         )
     else:
         hint = say(
             "Use dW = x^T (y - t): row i is x[i] times the same vector y - t. Which signs does y - t have for "
             "target class 2, and what does the sign of each x[i] do to its row?",
-            "dW = x^T (y - t)를 쓰세요. i번째 행은 같은 벡터 y - t에 x[i]를 곱한 것입니다. 정답이 클래스 2일 때 "
-            "y - t의 부호는 어떻고, 각 x[i]의 부호는 그 행에 무엇을 할까요?",
+            "dW = x^T (y - t)에서 출발하세요. i번 행은 같은 벡터 y - t에 x[i]를 곱한 것입니다. 정답이 클래스 "
+            "2일 때 y - t의 부호는 어떻게 되고, 각 x[i]의 부호는 그 행의 부호를 어떻게 바꿀까요?",
         )
     raise NotYet(
         say(
