@@ -313,7 +313,11 @@ def learning_problem(history: TrainHistory, t_train: np.ndarray) -> str | None:
     lr = history.config["learning_rate"]
     first = float(np.mean(history.loss[: min(10, n)]))
     last = float(np.mean(history.loss[-min(DIVERGE_WINDOW, n) :]))
-    if last < 0.9 * first:
+    # The loss of guessing the class frequencies (ln 10 for balanced digits). A too large step can make the
+    # first losses spike far above it, so "falling" means falling below the guessing loss, not below the spike.
+    frequencies = counts[counts > 0] / counts.sum()
+    guess_loss = float(-np.sum(frequencies * np.log(frequencies)))
+    if last < 0.9 * min(first, guess_loss):
         cause = "The loss is falling, so it has only started: train longer, or raise the learning rate."
     elif lr > 1:
         cause = (

@@ -11,7 +11,7 @@ import pytest
 
 from dlfs import TrainHistory, TrainingDiverged, TwoLayerNet, sigmoid, softmax
 from dlfs.nets import two_layer_correct, two_layer_loss_and_gradient
-from dlfs.train import DIVERGE_WINDOW, train
+from dlfs.train import DIVERGE_WINDOW, TrainingStalled, train
 
 
 def blobs(n=600, d=20, c=3, seed=1, spread=1.0):
@@ -417,3 +417,30 @@ def test_a_net_whose_parameters_already_hold_nan_is_refused_before_training(data
     net.params["b1"][2] = np.nan
     with pytest.raises(ValueError, match=r"params\['b1'\] holds NaN or inf before training"):
         train(net, x, t, progress=False, iters_num=5)
+
+
+def test_a_stall_from_saturated_sigmoids_is_not_called_a_slow_start():
+    """lr = 10: the hidden outputs saturate within two updates; the loss spikes, then settles near ln 10.
+
+    The first losses' spike made the settled loss look like a falling one, and the advice was to
+    raise the learning rate.
+    """
+    rng = np.random.default_rng(0)
+    templates = rng.random((10, 784))
+    t = rng.integers(0, 10, 1000)
+    x = np.clip(templates[t] + 0.3 * rng.normal(size=(1000, 784)), 0, 1).astype(np.float32)
+    net = TwoLayerNet(784, 20, 10, seed=0, dtype=np.float32)
+    with pytest.warns(TrainingStalled):
+        history = train(net, x, t, iters_num=120, batch_size=50, learning_rate=10.0, progress=False)
+    assert "saturate" in history.problem and "raise the learning rate" not in history.problem, history.problem
+
+
+def test_a_small_learning_rate_that_has_not_left_the_plateau_is_told_to_train_longer():
+    rng = np.random.default_rng(0)
+    templates = rng.random((10, 784))
+    t = rng.integers(0, 10, 1000)
+    x = np.clip(templates[t] + 0.3 * rng.normal(size=(1000, 784)), 0, 1).astype(np.float32)
+    net = TwoLayerNet(784, 20, 10, seed=0, dtype=np.float32)
+    with pytest.warns(TrainingStalled):
+        history = train(net, x, t, iters_num=120, batch_size=50, learning_rate=0.001, progress=False)
+    assert "learns too slowly" in history.problem, history.problem
