@@ -299,8 +299,8 @@ def training_explorer(x_train, t_train, x_test, t_test, iters_num: int = 500, se
     Feeds :func:`dlfs.plots.two_layer_net.draw_training_run`: loss, accuracy (the last point is the
     final network) and the hidden outputs; the text names the images seen and the wall time, and for
     a run that did not learn, train's reason (``history.problem``) and the measured saturation. The
-    learning rate moves in eighths of a decade (0.001 … 31.6), so the way from learning (5.6) through
-    the stall of saturated sigmoids (10 … 17.8) to divergence (31.6) takes several steps.
+    learning rate moves in eighths of a decade (0.001 … 31.6), so the way from learning (up to 7.5)
+    through the stall of saturated sigmoids (10 … 17.8) to divergence (23.7, 31.6) takes several steps.
     """
 
     def view(learning_rate, batch_size, hidden_size):
