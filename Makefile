@@ -55,8 +55,10 @@ lint: $(STAMP)
 	$(PY) -m ruff check $(LINTED)
 	$(PY) -m ruff format --check $(LINTED)
 
+# -n auto: one worker per core; --dist loadscope keeps a notebook's cells (and the browser tier's
+# JupyterLab session) in one worker. PYTEST_ARGS="-n 0" runs everything in one process.
 test: lint data
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n auto --dist loadscope $(PYTEST_ARGS)
 
 # The unit tests (not nbval, not the browser tier) with numpy, matplotlib, tqdm and ipywidgets at the lower
 # bounds pyproject.toml declares, so that those bounds are true. The test tools come from the lock; whatever
