@@ -73,10 +73,15 @@ $(OLDEST)/.installed: pyproject.toml $(LOCK)
 	$(OLDEST)/bin/python -m pip install --quiet --no-deps -e .
 	@touch $@
 
+# Tests that do not depend on numpy's, matplotlib's, tqdm's or ipywidgets' version (the repository's files,
+# the notebooks' structure, the benchmark records and scripts) run once, in make test.
+NOT_VERSION_BOUND := browser test_packaging.py test_readme.py test_structure.py test_notebooks.py \
+	test_korean_edition.py test_benchmarks.py
+
 test-oldest: $(OLDEST)/.installed
 	@$(OLDEST)/bin/python -m pip list 2>/dev/null | grep -iE '^(numpy|matplotlib|tqdm|ipywidgets) '
 	$(OLDEST)/bin/python -m dlfs fetch-mnist
-	$(OLDEST)/bin/python -m pytest -p no:cacheprovider -o addopts="" tests --ignore=tests/browser $(PYTEST_ARGS)
+	$(OLDEST)/bin/python -m pytest -p no:cacheprovider -o addopts="" tests $(addprefix --ignore=tests/,$(NOT_VERSION_BOUND)) $(PYTEST_ARGS)
 
 # Resolves pyproject.toml's ranges anew in a temporary venv and writes its pip freeze to the lock. Afterwards:
 # re-execute the notebooks, run make test, and update the tested versions in README.md (tests/test_readme.py).
