@@ -1,5 +1,5 @@
 # Two commands for a fresh machine (python3 with venv and pip; no conda needed):
-#   make lab    set up .venv, fetch MNIST, start JupyterLab on the notebooks
+#   make lab    set up .venv, fetch MNIST, start JupyterLab on the notebooks (make lab-ko: the Korean edition)
 #   make test   set up .venv, fetch MNIST, lint, run every test and every notebook
 # Both are idempotent: the second run skips the install and the download.
 # For contributors (CONTRIBUTING.md):
@@ -31,7 +31,7 @@ REQUIREMENTS := import tomllib; p = tomllib.load(open("pyproject.toml", "rb"))["
 # the package's dependencies at their lower bounds: "numpy>=2.0,<3" -> "numpy==2.0"
 FLOORS := import re, tomllib; p = tomllib.load(open("pyproject.toml", "rb"))["project"]; print(" ".join(re.sub(r">=([^,]+),.*", r"==\1", d) for d in p["dependencies"]))
 
-.PHONY: lab test lint test-oldest lock sync-ko setup data clean-venv
+.PHONY: lab lab-ko test lint test-oldest lock sync-ko setup data clean-venv
 
 setup: $(STAMP)
 
@@ -48,7 +48,12 @@ data: $(STAMP)
 	$(PY) -m dlfs fetch-mnist
 
 lab: data
+	@echo "한국어판: make lab-ko (notebooks/ko/00_index.ipynb)"
 	$(VENV)/bin/jupyter lab --ServerApp.root_dir=notebooks $(ROOT_FLAG) $(LAB_ARGS) notebooks/00_index.ipynb
+
+# The Korean edition: the same JupyterLab, opened on the Korean index.
+lab-ko: data
+	$(VENV)/bin/jupyter lab --ServerApp.root_dir=notebooks $(ROOT_FLAG) $(LAB_ARGS) notebooks/ko/00_index.ipynb
 
 # Style first: a lint failure stops make test in seconds, before the notebooks and the browser run.
 lint: $(STAMP)

@@ -706,8 +706,11 @@ class NotebookPage:
 
 
 def notebook_names() -> list[str]:
-    """Every notebook of the course, so that a notebook added later is covered without editing the tests."""
-    return sorted(p.name for p in NOTEBOOK_DIR.glob("*.ipynb"))
+    """Every notebook of both editions (English, then Korean under ko/), so that a notebook added later is
+    covered without editing the tests. Names are paths relative to notebooks/, as JupyterLab serves them."""
+    english = sorted(p.name for p in NOTEBOOK_DIR.glob("*.ipynb"))
+    korean = sorted(f"ko/{p.name}" for p in (NOTEBOOK_DIR / "ko").glob("*.ipynb"))
+    return english + korean
 
 
 def pytest_generate_tests(metafunc):

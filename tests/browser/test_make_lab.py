@@ -1,4 +1,4 @@
-"""`make lab`, the README's first command: it starts JupyterLab on notebooks/ and opens the index.
+"""`make lab` (and `make lab-ko`), the README's first command: JupyterLab on notebooks/, opened on the index.
 
 The browser a learner would see is replaced by a script (the standard BROWSER variable,
 which Python's webbrowser module and therefore Jupyter honour) that only records the
@@ -22,7 +22,10 @@ import pytest
 START_TIMEOUT = 180  # s; `make lab` first checks the venv and the MNIST checksums
 
 
-def test_make_lab_starts_jupyterlab_on_the_notebooks(tmp_path, repo, isolated_jupyter_env, http_get, stop_group):
+@pytest.mark.parametrize("target, index", [("lab", "00_index.ipynb"), ("lab-ko", "ko/00_index.ipynb")])
+def test_make_lab_starts_jupyterlab_on_the_notebooks(
+    tmp_path, repo, isolated_jupyter_env, http_get, stop_group, target, index
+):
     if shutil.which("make") is None:
         message = "make is not on PATH (the README's commands need it: sudo apt-get install make)"
         if os.environ.get("DLFS_REQUIRE_BROWSER") == "1":
@@ -43,7 +46,7 @@ def test_make_lab_starts_jupyterlab_on_the_notebooks(tmp_path, repo, isolated_ju
     with open(log, "wb") as log_file:
         # its own process group (session), so that make and the JupyterLab it starts stop together
         proc = subprocess.Popen(
-            ["make", "lab", f"LAB_ARGS={lab_args}"],
+            ["make", target, f"LAB_ARGS={lab_args}"],
             cwd=repo,
             env=env,
             stdout=log_file,
@@ -55,9 +58,9 @@ def test_make_lab_starts_jupyterlab_on_the_notebooks(tmp_path, repo, isolated_ju
     try:
         deadline = time.monotonic() + START_TIMEOUT
         while http_get(f"{base}/api/status?token={token}") != 200:
-            assert proc.poll() is None, f"make lab exited with code {proc.returncode}:\n{_tail(log)}"
+            assert proc.poll() is None, f"make {target} exited with code {proc.returncode}:\n{_tail(log)}"
             assert time.monotonic() < deadline, (
-                f"make lab did not answer on {base} within {START_TIMEOUT} s:\n{_tail(log)}"
+                f"make {target} did not answer on {base} within {START_TIMEOUT} s:\n{_tail(log)}"
             )
             time.sleep(0.5)
 
@@ -67,11 +70,11 @@ def test_make_lab_starts_jupyterlab_on_the_notebooks(tmp_path, repo, isolated_ju
 
         # What the learner's browser is sent to: the index notebook.
         while not (opened.exists() and opened.read_text().strip()):
-            assert time.monotonic() < deadline, f"make lab never opened a browser:\n{_tail(log)}"
+            assert time.monotonic() < deadline, f"make {target} never opened a browser:\n{_tail(log)}"
             time.sleep(0.5)
         url = _follow_redirect_file(opened.read_text().split()[0])
-        print(f"make lab answered on {base} and opened {urllib.parse.urlsplit(url).path}")
-        assert urllib.parse.urlsplit(url).path == "/lab/tree/00_index.ipynb", f"make lab opens {url}, not the index"
+        print(f"make {target} answered on {base} and opened {urllib.parse.urlsplit(url).path}")
+        assert urllib.parse.urlsplit(url).path == f"/lab/tree/{index}", f"make {target} opens {url}, not {index}"
         assert http_get(url) == 200, f"{url} does not answer 200"
     finally:
         stop_group(proc)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from pathlib import Path
 
 import pytest
 
@@ -19,6 +18,7 @@ SLIDER_TESTED = {
     "02_numerical_differentiation.ipynb",
     "04_gradient_descent.ipynb",
     "05_simple_net.ipynb",
+    "ko/02_numerical_differentiation.ipynb",  # one drag test per edition is enough for the Korean one
 }
 
 
@@ -26,7 +26,7 @@ def test_notebook_runs_clean_in_jupyterlab(notebook_name, executed_notebook, art
     """Parametrized by conftest over notebooks/*.ipynb, so a new notebook is tested without an edit here."""
     name = notebook_name
     notebook = executed_notebook(name)
-    shot = notebook.screenshot(artifacts / f"{Path(name).stem}.png")
+    shot = notebook.screenshot(artifacts / f"{name.replace('/', '-').removesuffix('.ipynb')}.png")
     took = "?" if notebook.result.seconds is None else f"{notebook.result.seconds:.1f}"
     print(f"{name}: Run All took {took} s; screenshot {shot}")
     for note in notebook.notes:
@@ -67,7 +67,7 @@ def test_gradient_descent_learning_rate_slider(executed_notebook):
     assert "diverged" not in start[1], notebook.where(f"the default learning rate already diverges: {start[1]!r}")
     lr0 = _number(explorer.readout("learning rate"))
 
-    explorer.drag("learning rate", 0.6)  # log scale 1e-10 … 10: about 4e-4, a crawl
+    explorer.drag("learning rate", 0.05)  # stops from 1e-10 to 10, most between 0.05 and 1.1: near the left end
     dragged = explorer.wait_for_redraw(start, "dragging the learning-rate slider with the mouse")
     lr1 = _number(explorer.readout("learning rate"))
     assert lr1 < lr0, notebook.where(f"dragging left should lower the learning rate: {lr0} -> {lr1}")
@@ -79,7 +79,7 @@ def test_gradient_descent_learning_rate_slider(executed_notebook):
     assert lr2 > lr1, notebook.where(f"ArrowRight should raise the learning rate: {lr1} -> {lr2}")
     explorer.screenshot("04_gradient_descent-lr-keyboard")
 
-    explorer.drag("learning rate", 1.5)  # past the right end: the maximum, lr = 10 (the book's example)
+    explorer.drag("learning rate", 1.5)  # past the right end: the last stop, lr = 10 (the book's example)
     diverged = explorer.wait_for_redraw(keyed, "dragging the learning rate to its maximum")
     lr3 = _number(explorer.readout("learning rate"))
     assert lr3 == pytest.approx(10), notebook.where(f"dragging past the right end should give lr = 10, got {lr3}")
@@ -115,9 +115,12 @@ def test_loss_functions_probability_slider(executed_notebook):
 
 
 @pytest.mark.notebook("02_numerical_differentiation.ipynb")
-def test_numerical_differentiation_step_slider(executed_notebook):
-    """Notebook 02: a tiny step h makes x + h == x, and the explorer says so."""
-    notebook = executed_notebook("02_numerical_differentiation.ipynb")
+@pytest.mark.notebook("ko/02_numerical_differentiation.ipynb")
+@pytest.mark.parametrize("name", ["02_numerical_differentiation.ipynb", "ko/02_numerical_differentiation.ipynb"])
+def test_numerical_differentiation_step_slider(executed_notebook, name):
+    """Notebook 02, in both editions: a tiny step h makes x + h == x, and the explorer says so."""
+    notebook = executed_notebook(name)
+    shot = name.replace("/", "-").removesuffix(".ipynb")
     explorer = notebook.explorer("step h")
     start = explorer.state()
     assert start[0].startswith("data:image/png"), notebook.where("the explorer shows no PNG picture after Run All")
@@ -130,7 +133,7 @@ def test_numerical_differentiation_step_slider(executed_notebook):
         f"dragging past the left end should give h = 1e-20, got {h}"
     )
     assert "x + h == x" in tiny[1], notebook.where(f"h = 1e-20 should show the rounding failure; text: {tiny[1]!r}")
-    explorer.screenshot("02_numerical_differentiation-h-tiny")
+    explorer.screenshot(f"{shot}-h-tiny")
 
     explorer.press("step h", "ArrowRight", 30)  # 30 steps of 0.5 decades: h = 1e-5
     keyed = explorer.wait_for_redraw(tiny, "pressing ArrowRight 30 times on the step slider")
@@ -142,14 +145,14 @@ def test_numerical_differentiation_step_slider(executed_notebook):
 
 @pytest.mark.notebook("05_simple_net.ipynb")
 def test_simple_net_learning_rate_slider(executed_notebook):
-    """Notebook 05: the learning-rate slider redraws SimpleNet's descent (a picture, no printed text)."""
+    """Notebook 05: the learning-rate stops redraw SimpleNet's descent (checked by its picture)."""
     notebook = executed_notebook("05_simple_net.ipynb")
     explorer = notebook.explorer("learning rate")
     start = explorer.state()
     assert start[0].startswith("data:image/png"), notebook.where("the explorer shows no PNG picture after Run All")
     lr0 = _number(explorer.readout("learning rate"))
 
-    explorer.drag("learning rate", 0.25)  # log scale 1e-3 … 100
+    explorer.drag("learning rate", 0.25)  # 16 stops from 0.01 to 100, the default 3 at about 40%
     dragged = explorer.wait_for_redraw(start, "dragging the learning-rate slider with the mouse", text=False)
     lr1 = _number(explorer.readout("learning rate"))
     assert lr1 < lr0, notebook.where(
