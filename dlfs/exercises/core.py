@@ -143,7 +143,7 @@ def require_function(answer: Any) -> None:
         raise NotYet(
             say(
                 "Pass your function itself (its name without parentheses), not {kind}.",
-                "함수의 결과({kind})가 아니라 함수 자체(괄호 없이 이름만)를 넘기세요.",
+                "함수 자체(괄호 없이 이름만)를 넘기세요. 지금 넘긴 것은 {kind} 값입니다.",
                 kind=type(answer).__name__,
             )
         )
@@ -157,7 +157,7 @@ def require_number(answer: Any) -> float:
         raise NotYet(
             say(
                 "The answer is a number; got {got!r}.",
-                "답은 수입니다. 받은 값: {got!r}",
+                "답은 수여야 하는데 받은 값은 {got!r}입니다.",
                 got=answer,
             )
         )
@@ -180,7 +180,7 @@ def call(function: Callable, *args: Any, case: str) -> Any:
         raise NotYet(
             say(
                 "Case {case}: your code raised {name}: {error}{where}",
-                "{case}에서 코드가 {name} 예외를 냈습니다: {error}{where}",
+                "{case}에서 여러분의 코드가 {name} 예외를 일으켰습니다: {error}{where}",
                 case=case,
                 name=type(error).__name__,
                 error=error,
@@ -229,7 +229,7 @@ def as_float(result: Any, case: str) -> float:
         raise NotYet(
             say(
                 "Case {case}: expected one number, got {what}.",
-                "{case}에서 기댓값은 수 하나인데 결과는 {what}입니다.",
+                "{case}에서 수 하나가 나와야 하는데 결과는 {what}입니다.",
                 case=case,
                 what=describe(result),
             )
@@ -252,7 +252,7 @@ def as_array(result: Any, shape: tuple[int, ...], case: str) -> np.ndarray:
         raise NotYet(
             say(
                 "Case {case}: expected an array of shape {shape}, got {what}.",
-                "{case}에서 기댓값은 형상이 {shape}인 배열인데 결과는 {what}입니다.",
+                "{case}에서 형상이 {shape}인 배열이 나와야 하는데 결과는 {what}입니다.",
                 case=case,
                 shape=shape,
                 what=describe(result),
@@ -265,11 +265,11 @@ def describe(value: Any) -> str:
     """A few words for what a learner's function returned: "an array of shape (2, 3)", "a str"."""
     if isinstance(value, np.ndarray):
         return say(
-            "an array of shape {shape} ({dtype})", "형상 {shape}({dtype})인 배열", shape=value.shape, dtype=value.dtype
+            "an array of shape {shape} ({dtype})", "형상이 {shape}인 {dtype} 배열", shape=value.shape, dtype=value.dtype
         )
     if isinstance(value, (tuple, list)):
         return say("a {kind} of {n} items", "항목 {n}개짜리 {kind}", kind=type(value).__name__, n=len(value))
     text = repr(value)
     if len(text) > 40:
         text = text[:37] + "..."
-    return say("a {kind} ({text})", "{kind} 값 ({text})", kind=type(value).__name__, text=text)
+    return say("a {kind} ({text})", "{kind} 값({text})", kind=type(value).__name__, text=text)

@@ -186,7 +186,7 @@ def check_gradient_descent(answer) -> str:
             raise NotYet(
                 say(
                     "Case {case}: expected x = {expected}, got {result}. {hint}",
-                    "{case}에서 나와야 할 값은 x = {expected}, 나온 값은 {result}입니다. {hint}",
+                    "{case}에서 기댓값은 x = {expected}인데 결과는 {result}입니다. {hint}",
                     case=name,
                     expected=_fmt(expected),
                     result=_fmt(result),
@@ -229,7 +229,7 @@ def _unpack_history(raw, n: int, step_num: int, case: str) -> tuple[np.ndarray, 
         raise NotYet(
             say(
                 "Case {case}: expected the pair (x, x_history) as the book returns it, got {what}.",
-                "{case}에서 책처럼 (x, x_history) 두 값을 반환해야 합니다. 반환된 값: {what}",
+                "{case}에서 책처럼 (x, x_history) 두 값을 반환해야 하는데 반환된 값은 {what}입니다.",
                 case=case,
                 what=describe(raw),
             )
@@ -457,7 +457,7 @@ def check_largest_lr(answer) -> str:
     raise NotYet(
         say(
             "Your answer: lr = {lr:g}. {hint}",
-            "여러분의 답: lr = {lr:g}. {hint}",
+            "예측한 값은 lr = {lr:g}입니다. {hint}",
             lr=lr,
             hint=hint,
         )

@@ -147,7 +147,7 @@ def check_simple_net_loss(answer) -> str:
                 say(
                     "Case {case}: your function changed one of its arguments W, x or t. Compute the loss from "
                     "them without writing into them (no -=, += or x[...] = on the arguments).",
-                    "경우 {case}: 함수가 인수 W, x, t 중 하나를 바꿨습니다. 인수는 읽기만 하고(인수에 -=, +=, "
+                    "{case}에서 함수가 인수 W, x, t 중 하나를 바꿨습니다. 인수는 읽기만 하고(인수에 -=, +=, "
                     "x[...] = 금지) 그 값으로 손실을 계산하세요.",
                     case=name,
                 )
@@ -220,7 +220,7 @@ def check_simple_net_loss(answer) -> str:
         raise NotYet(
             say(
                 "Case {case}: expected {expected:.10g}, got {result:.10g}. {hint}",
-                "경우 {case}: 나와야 할 값은 {expected:.10g}, 나온 값은 {result:.10g}입니다. {hint}",
+                "{case}에서 기댓값은 {expected:.10g}인데 결과는 {result:.10g}입니다. {hint}",
                 case=name,
                 expected=expected,
                 result=result,
@@ -264,7 +264,7 @@ def _value_at(answer, W: np.ndarray, case: str) -> float:
             say(
                 "Case {case}: your function changed the array it was given. numerical_gradient nudges that "
                 "array itself and restores it; f should only read it.",
-                "경우 {case}: 함수가 인수로 받은 배열을 바꿨습니다. 그 배열은 numerical_gradient가 직접 "
+                "{case}에서 함수가 인수로 받은 배열을 바꿨습니다. 그 배열은 numerical_gradient가 직접 "
                 "조금씩 바꿨다가 되돌려 놓습니다. f는 읽기만 해야 합니다.",
                 case=case,
             )
@@ -303,7 +303,7 @@ def check_loss_lambda(answer) -> str:
             say(
                 "Case {case}: expected the book's loss {expected:.10g}, got {got:.10g}. f(W) should be the loss "
                 "of SimpleNet with weights W for the book's x = (0.6, 0.9) and t = (0, 0, 1).",
-                "경우 {case}: 나와야 할 값은 책의 손실 {expected:.10g}, 나온 값은 {got:.10g}입니다. f(W)는 "
+                "{case}에서 기댓값은 책의 손실 {expected:.10g}인데 결과는 {got:.10g}입니다. f(W)는 "
                 "책의 x = (0.6, 0.9), t = (0, 0, 1)에 대해 가중치가 W인 SimpleNet의 손실이어야 합니다.",
                 case=book_case,
                 expected=expected,
@@ -334,7 +334,7 @@ def check_loss_lambda(answer) -> str:
         raise NotYet(
             say(
                 "Case {case}: expected {expected:.10g}, got {got:.10g}. {hint}",
-                "경우 {case}: 나와야 할 값은 {expected:.10g}, 나온 값은 {got:.10g}입니다. {hint}",
+                "{case}에서 기댓값은 {expected:.10g}인데 결과는 {got:.10g}입니다. {hint}",
                 case=other_case,
                 expected=expected_other,
                 got=at_other,
@@ -351,7 +351,7 @@ def check_loss_lambda(answer) -> str:
             say(
                 "Case {case}: expected the book's dW {book}, got {got}. f must compute the loss from the array "
                 "numerical_gradient hands it, every time it is called.",
-                "경우 {case}: 나와야 할 값은 책의 dW {book}, 나온 값은 {got}입니다. f는 호출될 때마다 "
+                "{case}에서 기댓값은 책의 dW {book}인데 결과는 {got}입니다. f는 호출될 때마다 "
                 "numerical_gradient가 넘겨준 배열로 손실을 계산해야 합니다.",
                 case=gradient_case,
                 book=np.array2string(BOOK_DW, precision=4, separator=", ").replace("\n", ""),
