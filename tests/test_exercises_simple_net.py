@@ -226,3 +226,11 @@ def test_each_check_is_fast(capsys, exercise_id, answer):
     start = time.perf_counter()
     assert check(exercise_id, answer)
     assert time.perf_counter() - start < 0.5
+
+
+def test_loss_lambda_with_two_arguments_is_not_called_argumentless(capsys):
+    from dlfs.exercises import check
+
+    ok = check("05.loss_lambda", lambda W, y: 0.0)
+    out = capsys.readouterr().out
+    assert not ok and "cannot be called with one argument" in out and "takes no argument" not in out

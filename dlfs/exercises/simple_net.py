@@ -255,6 +255,20 @@ def _takes_one_argument(answer) -> bool:
     return True
 
 
+def _positional_count(answer) -> int | None:
+    """How many positional parameters ``answer`` declares (None when it has no inspectable signature)."""
+    try:
+        parameters = inspect.signature(answer).parameters.values()
+    except (TypeError, ValueError):
+        return None
+    kinds = (
+        inspect.Parameter.POSITIONAL_ONLY,
+        inspect.Parameter.POSITIONAL_OR_KEYWORD,
+        inspect.Parameter.VAR_POSITIONAL,
+    )
+    return sum(p.kind in kinds for p in parameters)
+
+
 def _value_at(answer, W: np.ndarray, case: str) -> float:
     """The learner's f(W) for a copy of W, checking that f leaves the array it is given as it was."""
     W_in = W.copy()
@@ -285,14 +299,25 @@ def _value_at(answer, W: np.ndarray, case: str) -> float:
 def check_loss_lambda(answer) -> str:
     require_function(answer)
     if not _takes_one_argument(answer):
+        if _positional_count(answer) == 0:
+            raise NotYet(
+                say(
+                    "Your function takes no argument, but numerical_gradient calls f(x) with one: the array it "
+                    "nudges. That is the TypeError “takes 0 positional arguments but 1 was given”. Give f a "
+                    "parameter, W, and compute the loss at that W.",
+                    "함수가 인수를 하나도 받지 않습니다. 그런데 numerical_gradient는 자기가 조금씩 바꾸는 "
+                    "배열을 인수로 넘겨 f(x)처럼 호출합니다. “takes 0 positional arguments but 1 was given”이라는 "
+                    "TypeError가 나는 것은 이 때문입니다. f가 W를 인수로 받게 하고, 그 W에서의 손실을 계산하세요.",
+                )
+            )
         raise NotYet(
             say(
-                "Your function takes no argument, but numerical_gradient calls f(x) with one: the array it "
-                "nudges. That is the TypeError “takes 0 positional arguments but 1 was given”. Give f a "
-                "parameter, W, and compute the loss at that W.",
-                "함수가 인수를 하나도 받지 않습니다. 그런데 numerical_gradient는 자기가 조금씩 바꾸는 배열을 인수로 "
-                "넘겨 f(x)처럼 호출합니다. “takes 0 positional arguments but 1 was given”이라는 TypeError가 나는 것은 "
-                "이 때문입니다. f가 W를 인수로 받게 하고, 그 W에서의 손실을 계산하세요.",
+                "Your function cannot be called with one argument, but numerical_gradient calls f(x) with exactly "
+                "one: the array it nudges. Give f a single parameter, W (x and t come from outside), and compute "
+                "the loss at that W.",
+                "함수를 인수 하나로 호출할 수 없습니다. 그런데 numerical_gradient는 자기가 조금씩 바꾸는 배열 하나만 "
+                "넘겨 f(x)처럼 호출합니다. f가 W 하나만 인수로 받게 하고(x와 t는 바깥에서 가져옵니다), 그 W에서의 "
+                "손실을 계산하세요.",
             )
         )
     book_case = say("“f(the book's W)”", "“f(책의 W)”")
