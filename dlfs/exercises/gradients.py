@@ -79,7 +79,7 @@ def _cases() -> list[_Case]:
         _Case(
             say(
                 "“SimpleNet's loss as a function of the book's 2×3 W”",
-                "“책의 2×3 W의 함수로 쓴 SimpleNet의 손실”",
+                "“SimpleNet의 손실(책의 2×3 W에 대한 함수)”",
             ),
             simple_net_loss,
             BOOK_W,
@@ -161,7 +161,7 @@ def _without_one_d_loop(answer: Callable, case: str) -> Callable:
                     "`for idx in range(x.size)`: on a 2×3 array x[idx] with one number is a whole row, and there "
                     "are only 2 rows. Visit every entry by its index tuple: it = np.nditer(x, "
                     "flags=['multi_index'], op_flags=['readwrite']) and idx = it.multi_index, e.g. (0, 2).",
-                    "{case}에서 코드가 IndexError 예외를 일으켰습니다: {error}{where}. 1차원 배열용 반복문 "
+                    "{case}에서 여러분의 코드가 IndexError 예외를 일으켰습니다: {error}{where}. 1차원 배열용 반복문 "
                     "`for idx in range(x.size)` 때문입니다. 2×3 배열에서 숫자 하나로 인덱싱한 x[idx]는 행 전체이고, "
                     "행은 2개뿐입니다. 원소 하나하나를 인덱스 튜플로 찾아가세요. "
                     "it = np.nditer(x, flags=['multi_index'], op_flags=['readwrite'])로 반복자를 만들고 "
@@ -524,4 +524,4 @@ def check_call_count(answer) -> str:
             "2×3 배열의 원소 개수를 세고, 중심 차분이 원소마다 f를 몇 번 호출하는지 생각해 보세요.",
         ),
     )
-    raise NotYet(say("Your answer: {count:g}. {hint}", "여러분의 답: {count:g}. {hint}", count=count, hint=hint))
+    raise NotYet(say("Your answer: {count:g}. {hint}", "예측한 값은 {count:g}입니다. {hint}", count=count, hint=hint))

@@ -71,7 +71,7 @@ def check_cross_entropy(answer) -> str:
         elif n > 1 and math.isclose(result, n * expected, rel_tol=1e-9):
             hint = say(
                 "That is {n} times the answer: you summed over the batch; divide by the batch size for the mean.",
-                "정답의 {n}배입니다. 배치 전체의 합만 구했습니다. 배치 크기로 나눠 평균을 내세요.",
+                "정답의 {n}배입니다. 배치 전체를 더하기만 했습니다. 배치 크기로 나눠 평균을 내세요.",
                 n=n,
             )
         elif n == 1 and math.isclose(result, expected / 10, rel_tol=1e-9):
@@ -96,7 +96,7 @@ def check_cross_entropy(answer) -> str:
         raise NotYet(
             say(
                 "Case {case}: expected {expected:.10g}, got {result:.10g}. {hint}",
-                "{case}에서 나와야 할 값은 {expected:.10g}인데, 여러분의 함수가 낸 값은 {result:.10g}입니다. {hint}",
+                "{case}에서 기댓값은 {expected:.10g}인데 결과는 {result:.10g}입니다. {hint}",
                 case=name,
                 expected=expected,
                 result=result,
@@ -176,8 +176,8 @@ def _check_shapes(x_batch: np.ndarray, t_batch: np.ndarray, x_shape: tuple, t_sh
                 "Case {case}: t_batch has shape {shape}, the shape of {n} images, not of {n} targets {want}: "
                 "it was taken from x_train (the learners' `t_batch = x_train[batch_mask]`). Take the targets "
                 "from t_train, with the same mask as the images: `t_batch = t_train[batch_mask]`.",
-                "{case}에서 t_batch의 형상이 {shape}입니다. 정답 레이블 {n}개라면 형상이 {want}인데, 이것은 "
-                "이미지 {n}장의 형상입니다. t_batch를 x_train에서 가져왔습니다(학습자 노트의 "
+                "{case}에서 t_batch의 형상이 {shape}입니다. 이것은 이미지 {n}장의 형상이고, 정답 레이블 {n}개의 "
+                "형상은 {want}입니다. t_batch를 x_train에서 가져왔습니다(학습자 노트의 "
                 "`t_batch = x_train[batch_mask]`). 정답 레이블은 t_train에서, 이미지와 같은 마스크로 가져오세요: "
                 "`t_batch = t_train[batch_mask]`.",
                 case=case,

@@ -144,7 +144,7 @@ def _check_central_difference(answer: Callable, praise: str) -> str:
             hint = say(
                 "Use the book's central difference (f(x + h) − f(x − h)) / (2*h) with h = 1e-4: a smaller h "
                 "adds rounding error, a bigger one truncation error, so the result changes with h.",
-                "책처럼 h = 1e-4로 중심 차분 (f(x + h) − f(x − h)) / (2*h)을 계산하세요. h가 이보다 작으면 "
+                "책처럼 h = 1e-4로 중심 차분을 계산하세요: (f(x + h) − f(x − h)) / (2*h). h가 이보다 작으면 "
                 "반올림 오차가, 크면 절단 오차가 커지므로 결과가 h에 따라 달라집니다.",
             )
         raise NotYet(
@@ -272,7 +272,7 @@ def check_forward_slope(answer) -> str:
     raise NotYet(
         say(
             "You predicted {value:g}. {hint}",
-            "예측값은 {value:g}입니다. {hint}",
+            "예측한 값은 {value:g}입니다. {hint}",
             value=value,
             hint=hint,
         )
@@ -323,4 +323,4 @@ def check_partial_derivative(answer) -> str:
             "책의 function_tmp1처럼 x1을 4로 고정한 다음, 남은 함수의 x0 방향 기울기를 구하세요.",
         ),
     )
-    raise NotYet(say("You predicted {value:g}. {hint}", "예측값은 {value:g}입니다. {hint}", value=value, hint=hint))
+    raise NotYet(say("You predicted {value:g}. {hint}", "예측한 값은 {value:g}입니다. {hint}", value=value, hint=hint))
