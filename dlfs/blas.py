@@ -49,8 +49,8 @@ def blas_thread_limit(n: int | None):
     ``None`` (or a BLAS other than OpenBLAS, or a platform without /proc) changes nothing.
     Why this exists: TwoLayerNet's products are small (100×784 by 784×50), and with
     several threads OpenBLAS spends more time waking and waiting for its threads than
-    computing; on a loaded machine one thread trained 2.5-6× faster here
-    (benchmarks/train.md). The arithmetic is the same either way.
+    computing, above all on a busy machine (benchmarks/train.md measures the book's loop
+    with one thread and with numpy's default). The arithmetic is the same either way.
     """
     controls = openblas_thread_controls() if n is not None else None
     if controls is None:

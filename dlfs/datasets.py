@@ -1074,7 +1074,7 @@ def load_mnist(
     """Load MNIST like the book's ``dataset.mnist.load_mnist``, verified byte for byte.
 
     The first call fetches and caches the data (see the module docstring for the
-    sources); later calls read the cache, about 0.1–0.3 s. Where the cache cannot be
+    sources); later calls read the cache (about 0.1 s, benchmarks/load_mnist.md). Where the cache cannot be
     written (a read-only data directory), the verified arrays are loaded in memory and a
     message on stderr says so; every run then reads the sources again.
 
