@@ -503,3 +503,31 @@ def test_quick_without_a_results_dir_is_refused(script):
     assert proc.returncode == 2
     assert "--results-dir" in proc.stderr
     assert {p: p.read_bytes() for p in (BENCH / "results").glob("*.json")} == before
+
+
+def test_the_readme_quotes_the_speed_records():
+    """Every speed figure in README.md is the one in benchmarks/results/*.json, as it would print it.
+
+    Re-measuring changes the records; this test then names each README figure to update.
+    """
+    readme = " ".join((ROOT / "README.md").read_text(encoding="utf-8").split())
+    fast, train, numerical = (
+        read_json(BENCH / "results" / f"{name}.json") for name in ("fast_gradient", "train", "numerical_10k")
+    )
+    loop = fast["sides"]["loop, initial weights"]["median"]
+    final = numerical["results"]["final"]["numerical"]
+    seconds = numerical["sides"]["numerical"]["median"]
+    expected = [
+        f"{loop:.1f} s per gradient",
+        f"about {loop * 10_000 / 3600:.0f} hours",
+        f"within {fast['results']['largest_abs_diff']:.1e} for every entry",
+        f"{fast['ratios']['loop / fast, initial weights']['of_medians']:,.0f}× faster at the initial weights",
+        f"{fast['ratios']['loop / fast, after 1000 SGD steps']['of_medians']:,.0f}× after 1,000 training steps",
+        f"{fast['results']['fast_peak_traced_bytes'] / 2**20:.1f} MiB per call",
+        f"in {seconds:.0f} s ({seconds / 60:.1f} minutes)",
+        f"accuracy {final['train_acc']:.4f} / {final['test_acc']:.4f}",
+        f"{train['sides']['dlfs']['median']:.1f} s against {train['sides']['book']['median']:.1f} s",
+        f"({train['ratios']['book / dlfs']['of_medians']:.2f}×",
+    ]
+    missing = [text for text in expected if text not in readme]
+    assert not missing, f"README.md does not quote the benchmark records as they are now: {missing}"
