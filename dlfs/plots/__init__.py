@@ -9,6 +9,7 @@ notebook                               module
 04_gradient_descent                    :mod:`dlfs.plots.gradient_descent`
 05_simple_net                          :mod:`dlfs.plots.simple_net`
 06_two_layer_net_mnist                 :mod:`dlfs.plots.two_layer_net`
+07_fast_numerical_gradient             :mod:`dlfs.plots.fast_numerical_gradient`
 =====================================  =================================================
 
 Every function builds and returns a matplotlib ``Figure`` (see :mod:`dlfs.plots.style`);
