@@ -288,8 +288,9 @@ def render_numerical_10k(rec: dict) -> str:
             f"- {agreement(cmp)}",
             f"- The two loss curves differ by at most {cmp['max_abs_loss_gap']:.1e} (iteration "
             f"{cmp['iteration_of_max_loss_gap']:,}), carried through training from a gradient gap of relative "
-            "size 1e-7/y: the numerical gradient differentiates the book's -log(y + 1e-7), backprop -log y "
-            "(notebook 07 measures it with and without the 1e-7; the central difference's own error is far smaller).",
+            "size δ/y, where δ is the book's delta inside the log: the numerical gradient differentiates "
+            "-log(y + δ), backprop -log y (notebook 07 measures it with and without δ; the central difference's "
+            "own error is far smaller).",
             f"- Every run repeated the first run of its command exactly (losses and accuracies): {same}.",
             "",
         ]
