@@ -42,12 +42,12 @@ def _predict_cases() -> list[tuple[str, dict[str, np.ndarray], np.ndarray]]:
     rng = np.random.default_rng(6)
     return [
         (
-            say("“a batch of 5 images, 784-50-10”", "“이미지 5장의 배치, 784-50-10”"),
+            say("“a batch of 5 images, 784-50-10”", "“이미지 5장짜리 배치, 784-50-10”"),
             _params(rng, (784, 50, 10)),
             rng.random((5, 784)),
         ),
         (
-            say("“a batch of one image, x of shape (1, 784)”", "“이미지 1장의 배치, x의 형상 (1, 784)”"),
+            say("“a batch of one image, x of shape (1, 784)”", "“이미지 1장짜리 배치, x의 형상 (1, 784)”"),
             _params(rng, (784, 50, 10)),
             rng.random((1, 784)),
         ),
@@ -82,22 +82,22 @@ def _predict_slips() -> list[tuple[str, str]]:
             say(
                 "That is the forward pass without the sigmoid: the hidden layer (은닉층) must apply the "
                 "activation, z1 = sigmoid(a1), and the second layer takes z1.",
-                "시그모이드 함수를 빼고 계산한 결과입니다. 은닉층은 활성화 함수를 적용해야 합니다: "
-                "z1 = sigmoid(a1), 그리고 두 번째 층은 z1을 받습니다.",
+                "시그모이드 함수를 빼고 계산한 결과입니다. 은닉층에서 활성화 함수를 적용해 z1 = sigmoid(a1)을 "
+                "구하고, 두 번째 층은 이 z1을 받아야 합니다.",
             ),
         ),
         (
             "b1",
             say(
                 "That is the forward pass without b1: a1 = np.dot(x, W1) + b1.",
-                "b1을 빼고 계산한 결과입니다: a1 = np.dot(x, W1) + b1.",
+                "b1을 빼고 계산한 결과입니다. a1 = np.dot(x, W1) + b1이어야 합니다.",
             ),
         ),
         (
             "b2",
             say(
                 "That is the forward pass without b2: a2 = np.dot(z1, W2) + b2.",
-                "b2를 빼고 계산한 결과입니다: a2 = np.dot(z1, W2) + b2.",
+                "b2를 빼고 계산한 결과입니다. a2 = np.dot(z1, W2) + b2여야 합니다.",
             ),
         ),
         (
@@ -105,8 +105,8 @@ def _predict_slips() -> list[tuple[str, str]]:
             say(
                 "That is the forward pass without the biases b1 and b2. (A fresh TwoLayerNet starts with zero "
                 "biases, so this slip only shows once the net has trained.)",
-                "편향 b1과 b2를 빼고 계산한 결과입니다. (새로 만든 TwoLayerNet은 편향이 0에서 시작하므로 이 실수는 "
-                "학습한 뒤에야 드러납니다.)",
+                "편향 b1과 b2를 모두 빼고 계산한 결과입니다. (새로 만든 TwoLayerNet은 편향이 0에서 시작하므로 "
+                "이 실수는 학습한 뒤에야 드러납니다.)",
             ),
         ),
     ]
@@ -118,26 +118,26 @@ def _row_sum_hint(result: np.ndarray, a2: np.ndarray) -> str:
         return say(
             "Each *column* sums to 1: the softmax normalised over axis 0, across the batch. Each row (one "
             "image) must be a probability distribution: np.sum(..., axis=1, keepdims=True), or use softmax.",
-            "각 *열*의 합이 1입니다. 소프트맥스가 배치 방향(axis 0)으로 정규화했습니다. 각 행(이미지 하나)이 "
-            "확률 분포여야 합니다: np.sum(..., axis=1, keepdims=True)를 쓰거나 softmax 함수를 사용하세요.",
+            "각 *열*의 합이 1입니다. 소프트맥스가 배치 방향(axis 0)으로 정규화한 것입니다. 확률 분포가 되어야 하는 "
+            "것은 각 행(이미지 한 장)입니다. np.sum(..., axis=1, keepdims=True)로 나누거나 softmax 함수를 쓰세요.",
         )
     if np.isclose(result.sum(), 1.0):
         return say(
             "The whole array sums to 1: that is the 1-D softmax applied to a batch (one sum over all images). "
             "Normalise each row: np.sum(..., axis=1, keepdims=True), or use softmax.",
-            "배열 전체의 합이 1입니다. 1차원용 소프트맥스를 배치에 적용해 모든 이미지를 한꺼번에 더했습니다. 행마다 "
-            "정규화하세요: np.sum(..., axis=1, keepdims=True), 또는 softmax 함수를 사용하세요.",
+            "배열 전체의 합이 1입니다. 1차원용 소프트맥스를 배치에 적용해서 모든 이미지를 한꺼번에 더한 것입니다. "
+            "np.sum(..., axis=1, keepdims=True)로 행마다 정규화하거나 softmax 함수를 쓰세요.",
         )
     if np.allclose(result, a2):
         return say(
             "These are the scores a2 themselves: the output layer needs the softmax, y = softmax(a2).",
-            "점수 a2 그대로입니다. 출력층에 소프트맥스 함수를 적용해야 합니다: y = softmax(a2).",
+            "점수 a2를 그대로 반환했습니다. 출력층에서 소프트맥스 함수를 적용해 y = softmax(a2)를 반환해야 합니다.",
         )
     return say(
         "The rows do not sum to 1, so they are not probabilities: the last step is y = softmax(a2) (a sigmoid "
         "at the output does not make rows sum to 1).",
-        "행의 합이 1이 아니므로 확률이 아닙니다. 마지막 단계는 y = softmax(a2)입니다(출력층에 시그모이드를 쓰면 "
-        "행의 합이 1이 되지 않습니다).",
+        "행의 합이 1이 아니므로 확률이 아닙니다. 마지막 단계는 y = softmax(a2)입니다(출력층에 시그모이드 함수를 "
+        "쓰면 행의 합이 1이 되지 않습니다).",
     )
 
 
@@ -147,8 +147,8 @@ def _wrong_probabilities_hint(result: np.ndarray, params: dict[str, np.ndarray],
         return say(
             "The result holds NaN or inf: np.exp of scores in the thousands overflows. Subtract each row's "
             "maximum before np.exp (the book's overflow guard, 오버플로 대책), or use softmax.",
-            "결과에 NaN이나 inf가 있습니다. 수천 단위의 점수에 np.exp를 적용하면 오버플로가 일어납니다. np.exp 전에 "
-            "각 행의 최댓값을 빼거나(책의 오버플로 대책) softmax 함수를 사용하세요.",
+            "결과에 NaN이나 inf가 있습니다. 수천 단위의 점수에 np.exp를 적용하면 오버플로가 일어납니다. np.exp를 "
+            "적용하기 전에 각 행의 최댓값을 빼거나(책의 오버플로 대책) softmax 함수를 쓰세요.",
         )
     a2 = sigmoid(x @ params["W1"] + params["b1"]) @ params["W2"] + params["b2"]
     if not np.allclose(result.sum(axis=1), 1.0):
@@ -159,7 +159,7 @@ def _wrong_probabilities_hint(result: np.ndarray, params: dict[str, np.ndarray],
     return say(
         "Each row sums to 1 but the probabilities differ. The forward pass is a1 = np.dot(x, W1) + b1, "
         "z1 = sigmoid(a1), a2 = np.dot(z1, W2) + b2, y = softmax(a2).",
-        "각 행의 합은 1이지만 확률이 다릅니다. 순전파는 a1 = np.dot(x, W1) + b1, z1 = sigmoid(a1), "
+        "각 행의 합은 1이지만 확률이 기댓값과 다릅니다. 순전파는 a1 = np.dot(x, W1) + b1, z1 = sigmoid(a1), "
         "a2 = np.dot(z1, W2) + b2, y = softmax(a2)입니다.",
     )
 
@@ -176,8 +176,8 @@ def _shape_error_hint(answer: Callable, error: NotYet) -> NotYet:
             say(
                 "{error} — Dividing the (N, 10) array by its row sums needs those sums as a column of shape "
                 "(N, 1): np.sum(..., axis=1, keepdims=True). Without keepdims they have shape (N,).",
-                "{error} — (N, 10) 배열을 행의 합으로 나누려면 그 합이 형상 (N, 1)인 열이어야 합니다: "
-                "np.sum(..., axis=1, keepdims=True). keepdims가 없으면 형상이 (N,)이 됩니다.",
+                "{error} — (N, 10) 배열을 행의 합으로 나누려면 그 합이 형상 (N, 1)인 열이어야 합니다. "
+                "np.sum(..., axis=1, keepdims=True)로 구하세요. keepdims가 없으면 형상이 (N,)이 됩니다.",
                 error=error,
             )
         )
@@ -194,9 +194,9 @@ def _shape_error_hint(answer: Callable, error: NotYet) -> NotYet:
                 "np.dot(x, W2) where it should be np.dot(z1, W2). x has 784 columns but W2 has 50 rows, so "
                 "the shapes do not fit and NumPy stops at once (a 6-6-3 net, where they happen to fit, gives "
                 "the wrong probabilities).",
-                "{error} — 두 번째 층이 은닉층의 출력 대신 입력 x를 곱합니다: np.dot(z1, W2)여야 할 곳이 "
-                "np.dot(x, W2)입니다. x는 열이 784개인데 W2는 행이 50개라서 형상이 맞지 않아 NumPy가 바로 멈춥니다"
-                "(형상이 우연히 맞는 6-6-3 신경망에서는 틀린 확률이 나옵니다).",
+                "{error} — 두 번째 층에서 은닉층의 출력 대신 입력 x를 곱했습니다. np.dot(z1, W2)여야 할 자리에 "
+                "np.dot(x, W2)가 있습니다. x는 열이 784개인데 W2는 행이 50개라서 형상이 맞지 않아 NumPy가 바로 "
+                "멈춥니다(형상이 우연히 맞는 6-6-3 신경망에서는 틀린 확률이 나옵니다).",
                 error=error,
             )
         )
@@ -236,8 +236,8 @@ def check_two_layer_predict(answer) -> str:
     return say(
         "Affine, sigmoid, affine, softmax: each row is a probability distribution over the 10 digits, also for "
         "a batch of one and for scores in the thousands.",
-        "Affine, 시그모이드, Affine, 소프트맥스: 각 행이 숫자 10개에 대한 확률 분포이고, 배치가 하나일 때와 점수가 "
-        "수천일 때도 맞습니다.",
+        "Affine, 시그모이드, Affine, 소프트맥스 순서로 계산해 각 행이 숫자 10개에 대한 확률 분포가 됩니다. 이미지 "
+        "한 장짜리 배치에서도, 수천 단위의 점수에서도 맞습니다.",
     )
 
 
@@ -270,7 +270,7 @@ class _SpyNet:
                     "batch_size) draws. Draw it once per step from the rng passed in (not np.random, not a new "
                     "generator) and take x_batch = x_train[batch_mask].",
                     "{case}에서 x_batch가 batch_mask = rng.choice(train_size, batch_size)로 뽑은 미니배치가 "
-                    "아닙니다. 매 단계 인수로 받은 rng에서 한 번 뽑고(np.random이나 새 생성기가 아니라) "
+                    "아닙니다. 단계마다 인수로 받은 rng에서 (np.random이나 새로 만든 생성기가 아니라) 한 번만 뽑고 "
                     "x_batch = x_train[batch_mask]로 가져오세요.",
                     case=self.case,
                 )
@@ -280,7 +280,7 @@ class _SpyNet:
                 say(
                     "Case {case}: t_batch holds the images, not their labels: t_batch = x_train[batch_mask] "
                     "should be t_train[batch_mask]. (The gradient needs the answers (정답 레이블) of the batch.)",
-                    "{case}에서 t_batch에 레이블이 아니라 이미지가 들어 있습니다. t_batch = x_train[batch_mask]가 "
+                    "{case}에서 t_batch에 정답 레이블이 아니라 이미지가 들어 있습니다. t_batch = x_train[batch_mask]가 "
                     "아니라 t_train[batch_mask]여야 합니다. (기울기를 구하려면 배치의 정답 레이블이 필요합니다.)",
                     case=self.case,
                 )
@@ -291,7 +291,7 @@ class _SpyNet:
                 say(
                     "Case {case}: t_batch is not t_train[batch_mask]: take the labels with the same batch_mask "
                     "as the images.",
-                    "{case}에서 t_batch가 t_train[batch_mask]가 아닙니다. 이미지와 같은 batch_mask로 레이블을 "
+                    "{case}에서 t_batch가 t_train[batch_mask]가 아닙니다. 이미지와 같은 batch_mask로 정답 레이블을 "
                     "가져오세요.",
                     case=self.case,
                 )
@@ -327,14 +327,15 @@ def _update_hint(net: _SpyNet, before: dict[str, np.ndarray], grads: dict[str, n
         return say(
             "The parameters moved *up* the gradient: `+=` is gradient ascent (경사 상승법), which makes the loss "
             "larger. Step against the gradient: network.params[key] -= learning_rate * grad[key].",
-            "매개변수가 기울기 *방향*으로 움직였습니다. `+=`는 손실을 키우는 경사 상승법입니다. 기울기의 반대 "
-            "방향으로 가세요: network.params[key] -= learning_rate * grad[key].",
+            "매개변수가 기울기를 따라 *오르막*으로 움직였습니다. `+=`는 손실을 키우는 경사 상승법입니다. "
+            "network.params[key] -= learning_rate * grad[key]로 기울기의 반대 방향으로 가세요.",
         )
     if all_close(lambda k: before[k] - grads[k]):
         return say(
             "The step is the whole gradient: multiply it by the learning rate (학습률), "
             "network.params[key] -= learning_rate * grad[key].",
-            "기울기를 그대로 뺐습니다. 학습률을 곱하세요: network.params[key] -= learning_rate * grad[key].",
+            "기울기를 학습률을 곱하지 않고 그대로 뺐습니다. network.params[key] -= learning_rate * grad[key]처럼 "
+            "학습률을 곱하세요.",
         )
     unchanged = [k for k in KEYS if np.array_equal(after[k], before[k])]
     if unchanged:
@@ -342,15 +343,15 @@ def _update_hint(net: _SpyNet, before: dict[str, np.ndarray], grads: dict[str, n
             "{keys} did not change. Update every parameter in network.params itself — all four keys "
             "('W1', 'b1', 'W2', 'b2'), in place with -= (a local name such as W1 = W1 - ... changes nothing "
             "the network sees).",
-            "바뀌지 않은 매개변수: {keys}. network.params 안의 매개변수 네 개('W1', 'b1', 'W2', 'b2')를 모두 "
-            "-=로 그 자리에서 갱신하세요(W1 = W1 - ...처럼 지역 변수를 바꾸면 신경망은 모릅니다).",
+            "바뀌지 않은 매개변수가 있습니다: {keys}. network.params 안의 매개변수 네 개('W1', 'b1', 'W2', 'b2')를 "
+            "모두 -=로 제자리에서 갱신하세요(W1 = W1 - ...처럼 지역 변수를 바꾸면 신경망은 그 변화를 모릅니다).",
             keys=", ".join(unchanged),
         )
     return say(
         "The parameters are not params - learning_rate * grad: for each key, "
         "network.params[key] -= learning_rate * grad[key], with the gradient of this step's mini-batch.",
-        "매개변수가 params - learning_rate * grad가 아닙니다. 키마다 이번 미니배치의 기울기로 "
-        "network.params[key] -= learning_rate * grad[key]를 하세요.",
+        "갱신한 매개변수가 params - learning_rate * grad와 다릅니다. 키마다 이번 미니배치의 기울기로 "
+        "network.params[key] -= learning_rate * grad[key]를 계산하세요.",
     )
 
 
@@ -377,7 +378,7 @@ def _rng_hint(case: str) -> NotYet:
             "Case {case}: the step did not draw its mini-batch from the rng passed in, exactly once "
             "(batch_mask = rng.choice(train_size, batch_size)). A new generator inside the function draws the "
             "same batch at every step; np.random makes runs impossible to repeat.",
-            "{case}에서 인수로 받은 rng에서 미니배치를 정확히 한 번 뽑지 않았습니다"
+            "{case}에서 미니배치를 인수로 받은 rng에서 정확히 한 번 뽑지 않았습니다"
             "(batch_mask = rng.choice(train_size, batch_size)). 함수 안에서 새 생성기를 만들면 매 단계 같은 배치가 "
             "뽑히고, np.random을 쓰면 실행 결과를 재현할 수 없습니다.",
             case=case,
@@ -427,8 +428,8 @@ def check_sgd_step(answer) -> str:
     return say(
         "Mini-batch from rng.choice, images with their labels, the gradient, and a step downhill for all four "
         "parameters: the four steps of 4.5, the book's loop body.",
-        "rng.choice로 뽑은 미니배치, 이미지와 그 레이블, 기울기, 매개변수 네 개의 내리막 갱신: 4.5절의 네 단계, "
-        "책의 반복문 본문입니다.",
+        "rng.choice로 미니배치를 뽑고, 이미지와 그 정답 레이블을 짝지어 가져오고, 기울기를 구하고, 매개변수 네 "
+        "개를 모두 내리막으로 갱신합니다. 4.5절의 네 단계, 곧 책의 반복문 본문 그대로입니다.",
     )
 
 
@@ -446,7 +447,8 @@ def _forward_pass_slips() -> list[tuple[int, str]]:
             say(
                 "{n:,} is the number of parameters (매개변수). The central difference evaluates the loss twice "
                 "for each of them: at x + h and at x - h.",
-                "매개변수의 개수가 {n:,}개입니다. 중심 차분은 매개변수마다 손실을 두 번, x + h와 x - h에서 계산합니다.",
+                "매개변수의 개수가 {n:,}개입니다. 중심 차분은 매개변수마다 손실을 두 번, 곧 x + h와 x - h에서 "
+                "계산합니다.",
                 n=params,
             ),
         ),
@@ -455,8 +457,8 @@ def _forward_pass_slips() -> list[tuple[int, str]]:
             say(
                 "{n:,} = one pass per parameter plus f(x) once is a forward difference (전방 차분); the book's "
                 "numerical_gradient is central: f(x + h) and f(x - h) for every parameter.",
-                "{n:,} = 매개변수마다 한 번씩에 f(x) 한 번을 더한 횟수로, 전방 차분입니다. 책의 numerical_gradient는 "
-                "중심 차분이라 매개변수마다 f(x + h)와 f(x - h)를 계산합니다.",
+                "{n:,}번은 매개변수마다 한 번씩에 f(x) 한 번을 더한 횟수로, 전방 차분일 때의 횟수입니다. 책의 "
+                "numerical_gradient는 중심 차분이라 매개변수마다 f(x + h)와 f(x - h)를 계산합니다.",
                 n=params + 1,
             ),
         ),
@@ -504,9 +506,9 @@ def check_numerical_forward_passes(answer) -> str:
             "2 × (784·50 + 50 + 50·10 + 10) = 2 × 39,760 = 79,520: two forward passes of a 100-image batch per "
             "parameter, for every one of the 10,000 iterations — which is why chapter 5's backpropagation, "
             "one forward and one backward pass, matters.",
-            "2 × (784·50 + 50 + 50·10 + 10) = 2 × 39,760 = 79,520: 매개변수 하나마다 배치 100장의 순전파를 두 번, "
-            "그것도 10,000번의 반복마다 합니다. 순전파 한 번과 역전파 한 번이면 되는 5장의 오차역전파법이 중요한 "
-            "이유입니다.",
+            "2 × (784·50 + 50 + 50·10 + 10) = 2 × 39,760 = 79,520번입니다. 매개변수 하나마다 이미지 100장짜리 "
+            "배치의 순전파를 두 번씩, 그것도 10,000번 반복할 때마다 합니다. 순전파 한 번과 역전파 한 번이면 되는 "
+            "5장의 오차역전파법이 중요한 이유가 여기에 있습니다.",
         )
     known = [hint for value, hint in _forward_pass_slips() if count == value]
     hint = (
