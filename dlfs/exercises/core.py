@@ -157,7 +157,7 @@ def require_number(answer: Any) -> float:
         raise NotYet(
             say(
                 "The answer is a number; got {got!r}.",
-                "답은 수여야 하는데 받은 값은 {got!r}입니다.",
+                "답은 수여야 하는데 지금 답은 {got!r}입니다.",
                 got=answer,
             )
         )
