@@ -334,7 +334,7 @@ def _update_hint(net: _SpyNet, before: dict[str, np.ndarray], grads: dict[str, n
         return say(
             "The step is the whole gradient: multiply it by the learning rate (학습률), "
             "network.params[key] -= learning_rate * grad[key].",
-            "기울기를 학습률을 곱하지 않고 그대로 뺐습니다. network.params[key] -= learning_rate * grad[key]처럼 "
+            "학습률을 곱하지 않고 기울기를 그대로 뺐습니다. network.params[key] -= learning_rate * grad[key]처럼 "
             "학습률을 곱하세요.",
         )
     unchanged = [k for k in KEYS if np.array_equal(after[k], before[k])]
@@ -378,9 +378,9 @@ def _rng_hint(case: str) -> NotYet:
             "Case {case}: the step did not draw its mini-batch from the rng passed in, exactly once "
             "(batch_mask = rng.choice(train_size, batch_size)). A new generator inside the function draws the "
             "same batch at every step; np.random makes runs impossible to repeat.",
-            "{case}에서 미니배치를 인수로 받은 rng에서 정확히 한 번 뽑지 않았습니다"
-            "(batch_mask = rng.choice(train_size, batch_size)). 함수 안에서 새 생성기를 만들면 매 단계 같은 배치가 "
-            "뽑히고, np.random을 쓰면 실행 결과를 재현할 수 없습니다.",
+            "{case}에서 미니배치를 뽑는 방법이 틀렸습니다. 미니배치는 인수로 받은 rng로 단계마다 정확히 한 번 "
+            "뽑아야 합니다(batch_mask = rng.choice(train_size, batch_size)). 함수 안에서 새 생성기를 만들면 매 "
+            "단계 같은 배치가 뽑히고, np.random을 쓰면 실행 결과를 재현할 수 없습니다.",
             case=case,
         )
     )
@@ -447,7 +447,7 @@ def _forward_pass_slips() -> list[tuple[int, str]]:
             say(
                 "{n:,} is the number of parameters (매개변수). The central difference evaluates the loss twice "
                 "for each of them: at x + h and at x - h.",
-                "매개변수의 개수가 {n:,}개입니다. 중심 차분은 매개변수마다 손실을 두 번, 곧 x + h와 x - h에서 "
+                "{n:,}은 매개변수의 개수입니다. 중심 차분은 매개변수마다 손실을 두 번, 곧 x + h와 x - h에서 "
                 "계산합니다.",
                 n=params,
             ),
@@ -457,7 +457,7 @@ def _forward_pass_slips() -> list[tuple[int, str]]:
             say(
                 "{n:,} = one pass per parameter plus f(x) once is a forward difference (전방 차분); the book's "
                 "numerical_gradient is central: f(x + h) and f(x - h) for every parameter.",
-                "{n:,}번은 매개변수마다 한 번씩에 f(x) 한 번을 더한 횟수로, 전방 차분일 때의 횟수입니다. 책의 "
+                "{n:,}번은 매개변수마다 한 번씩 계산하고 f(x)를 한 번 더 계산하는 전방 차분의 횟수입니다. 책의 "
                 "numerical_gradient는 중심 차분이라 매개변수마다 f(x + h)와 f(x - h)를 계산합니다.",
                 n=params + 1,
             ),
