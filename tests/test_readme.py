@@ -1,4 +1,4 @@
-"""README.md as GitHub shows it, and the versions it says were tested.
+"""README.md and README.ko.md as GitHub shows them, and the versions README.md says were tested.
 
 GitHub renders Markdown with cmark-gfm; cmarkgfm is that C library's Python binding, so a
 table that falls apart here falls apart on the project's front page (an HTML comment between
@@ -10,12 +10,19 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import cmarkgfm
+import pytest
 from cmarkgfm.cmark import Options
 from test_packaging import lock_python, lock_versions, pyproject_packages
 
 ROOT = Path(__file__).resolve().parents[1]
 README = ROOT / "README.md"
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+# each README and the notebooks its table must list: the English one the English edition, the Korean one
+# the Korean edition
+READMES = {
+    "README.md": {f"notebooks/{p.name}" for p in NOTEBOOKS},
+    "README.ko.md": {f"notebooks/ko/{p.name}" for p in NOTEBOOKS},
+}
 
 # how the README names each tested package, and its name in the lock
 TESTED = {"numpy": "numpy", "matplotlib": "matplotlib", "JupyterLab": "jupyterlab", "ipywidgets": "ipywidgets"}
@@ -89,16 +96,30 @@ def test_the_check_sees_a_table_broken_by_an_html_comment():
     assert len(whole.tables[0]) == 3 and not stray_rows(whole)
 
 
-def test_the_notebook_table_is_one_table_with_a_row_for_every_notebook():
-    page = Page(render(README.read_text(encoding="utf-8")))
-    assert not stray_rows(page), f"README.md: table rows that GitHub shows as raw text: {stray_rows(page)}"
-    wanted = {f"notebooks/{p.name}" for p in NOTEBOOKS}
+@pytest.mark.parametrize("name", sorted(READMES))
+def test_the_notebook_table_is_one_table_with_a_row_for_every_notebook(name):
+    page = Page(render((ROOT / name).read_text(encoding="utf-8")))
+    assert not stray_rows(page), f"{name}: table rows that GitHub shows as raw text: {stray_rows(page)}"
+    wanted = READMES[name]
     tables = [t for t in page.tables if any(notebook_links(row) & wanted for row in t)]
-    assert len(tables) == 1, f"README.md: the notebooks are listed in {len(tables)} tables; keep them in one"
+    assert len(tables) == 1, f"{name}: the notebooks are listed in {len(tables)} tables; keep them in one"
     rows = [notebook_links(row) & wanted for row in tables[0]]
     listed = set().union(*rows)
-    assert listed == wanted, f"README.md's notebook table has no row for {sorted(wanted - listed)}"
-    assert all(len(r) <= 1 for r in rows), "README.md: one row per notebook"
+    assert listed == wanted, f"{name}'s notebook table has no row for {sorted(wanted - listed)}"
+    assert all(len(r) <= 1 for r in rows), f"{name}: one row per notebook"
+
+
+@pytest.mark.parametrize("name", sorted(READMES))
+def test_bold_and_emphasis_render(name):
+    """A closing ** after ")" and before Hangul does not close (CommonMark's flanking rule): no stray asterisks."""
+    html = render((ROOT / name).read_text(encoding="utf-8"))
+    text = re.sub(r"<code>.*?</code>|<pre>.*?</pre>", "", html, flags=re.S)
+    assert "**" not in text, f"{name}: bold that does not render: ...{text[text.index('**') - 40 :][:80]}..."
+
+
+def test_the_two_readmes_link_each_other():
+    assert "README.ko.md" in README.read_text(encoding="utf-8")
+    assert "README.md" in (ROOT / "README.ko.md").read_text(encoding="utf-8").replace("README.ko.md", "")
 
 
 def test_the_readme_states_the_locked_versions():
