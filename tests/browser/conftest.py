@@ -9,8 +9,8 @@ One JupyterLab server and one Chromium serve the whole session. The server runs 
 temporary stand-in for the checkout whose notebooks/ is a COPY (running cells marks a
 notebook dirty and JupyterLab autosaves; the committed notebooks must never change), with
 its own config, runtime, settings and workspace folders, and is stopped by its PID at the
-end. All notebooks the session needs are opened and started first (longest first), so
-that they run side by side; each test then waits for its own.
+end. The notebooks are opened and run two at a time, in the order the tests need them
+(NotebookRuns); each test waits for its own, and a notebook's page closes after its last test.
 
 Without Chromium (or Playwright) these tests skip with a hint; with
 DLFS_REQUIRE_BROWSER=1 (set by .ci/run) they fail instead.
@@ -30,6 +30,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -60,7 +61,8 @@ CHROMIUM_ARGS = [
 VIEWPORT = {"width": 1400, "height": 1000}
 SERVER_START_TIMEOUT = 120  # s; the machine is shared, JupyterLab takes ~15 s when it is busy
 PAGE_TIMEOUT = 120  # s; loading JupyterLab and starting a kernel
-RUN_ALL_TIMEOUT = 300  # s; the MNIST notebooks take 1.5 min alone, ~3 min side by side on a busy machine
+RUN_ALL_TIMEOUT = 300  # s; notebook 06 takes under a minute alone, about two on a busy machine
+RUNS_AT_ONCE = 2  # notebooks loading or running at the same time (NotebookRuns)
 REDRAW_TIMEOUT = 60  # s; one slider callback
 INTERACTION_TIMEOUT = 30  # s; finding and clicking an element of a page that has loaded
 
@@ -240,6 +242,8 @@ def jupyterlab(chromium_executable, tmp_path_factory) -> LabServer:
         "--ServerApp.port_retries=0",
         f"--IdentityProvider.token={token}",
         f"--ServerApp.root_dir={root}",
+        # window.jupyterapp: lets the tests run JupyterLab commands (expand collapsed headings and hidden code)
+        "--LabApp.expose_app_in_browser=True",
     ]
     if os.geteuid() == 0:  # CI containers run as root; JupyterLab refuses that unless told
         command.append("--allow-root")
@@ -404,6 +408,8 @@ class NotebookPage:
         self.server, self.name = server, name
         self.path = server.root / name
         self.failure_screenshot: Path | None = None
+        # A context (a window) of its own: pages of one context are tabs, and Chromium throttles the
+        # timers and animation frames of the tabs in the background (sliders stopped redrawing).
         self.context = browser.new_context(viewport=VIEWPORT)
         self.context.set_default_timeout(PAGE_TIMEOUT * 1000)
         self.page = self.context.new_page()
@@ -417,6 +423,7 @@ class NotebookPage:
         self.result: RunResult | None = None
         self.closed = False
         self.launch_error: BaseException | None = None
+        self.running = False  # Run All has been clicked
         self._started = time.monotonic()
         self._idle_since: float | None = None
 
@@ -498,10 +505,6 @@ class NotebookPage:
             time.sleep(0.25)
 
     # ---- actions
-    def open(self) -> None:
-        self.start_open()
-        self.finish_open()
-
     def start_open(self) -> None:
         """Load JupyterLab with this notebook in a fresh workspace (returns before the kernel is up)."""
         workspace = re.sub(r"\W+", "-", self.name)  # a dot in a workspace name breaks the URL route
@@ -553,12 +556,17 @@ class NotebookPage:
         )
         entry.click()
 
-    def clear_and_run_all(self) -> RunResult:
-        self.start_run()
-        return self.wait_run()
-
     def start_run(self) -> None:
-        """Edit > Clear Outputs of All Cells, check that they are gone, Run > Run All Cells."""
+        """Show every cell, Edit > Clear Outputs of All Cells, check that they are gone, Run > Run All Cells.
+
+        Deep-dive sections start collapsed and exercise solutions with their code hidden; JupyterLab runs
+        them all the same, but only shows what is expanded, so everything is expanded first (as a learner
+        who opens them would see it) to check every cell's prompt and outputs.
+        """
+        self.page.evaluate(
+            "async () => { const c = window.jupyterapp.commands;"
+            " await c.execute('notebook:expand-all-headings'); await c.execute('notebook:show-all-cell-code'); }"
+        )
         self.menu("Edit", "Clear Outputs of All Cells")
         self.wait_until(
             lambda: (
@@ -574,6 +582,8 @@ class NotebookPage:
         )
         self._started = time.monotonic()
         self._started_at = time.time()
+        self._idle_since = None
+        self.running = True
         self.menu("Run", "Run All Cells")
         self.wait_until(
             lambda: any(p == "[*]:" or re.fullmatch(r"\[\d+\]:", p) for p in self.prompts()),
@@ -582,25 +592,41 @@ class NotebookPage:
             stable=0,
         )
 
+    def run_finished(self) -> bool:
+        """True once no cell is queued or running and the kernel has been idle for 1.5 s (does not block).
+
+        Raises when Run All has gone on for longer than RUN_ALL_TIMEOUT.
+        """
+        if self.result is not None:
+            return True
+        if "[*]:" not in self.prompts() and self.kernel_idle():
+            self._idle_since = self._idle_since or time.monotonic()
+            if time.monotonic() - self._idle_since >= 1.5:
+                self.result = RunResult(seconds=self._run_seconds())
+                self.context.set_default_timeout(INTERACTION_TIMEOUT * 1000)  # loaded: fail fast from now on
+                return True
+            return False
+        self._idle_since = None
+        if time.monotonic() - self._started > RUN_ALL_TIMEOUT:
+            raise AssertionError(
+                self.where(
+                    f"Run All Cells did not finish within {RUN_ALL_TIMEOUT} s; status bar: "
+                    f"{self.status_bar()!r}; prompts: {self.prompts()}"
+                )
+            )
+        return False
+
     def wait_run(self) -> RunResult:
         """Wait until no cell is queued or running and the kernel is idle."""
-        if self.result is None:
-            remaining = RUN_ALL_TIMEOUT - (time.monotonic() - self._started)
-            self.wait_until(
-                lambda: "[*]:" not in self.prompts() and self.kernel_idle(),
-                max(remaining, 1),
-                f"Run All Cells to finish (limit {RUN_ALL_TIMEOUT} s)",
-                stable=1.5,
-            )
-            self.result = RunResult(seconds=self._run_seconds())
-            self.context.set_default_timeout(INTERACTION_TIMEOUT * 1000)  # loaded: fail fast from now on
+        while not self.run_finished():
+            time.sleep(0.25)
         return self.result
 
     def _run_seconds(self) -> float | None:
         """How long Run All took, from the kernel's last activity as the server recorded it.
 
-        (The tests wait for the notebooks one after another while all of them run, so the
-        time a test waited says little.)
+        (Two notebooks run side by side and a test may wait for one that finished earlier, so
+        the time a test waited says little.)
         """
         try:
             for session in self.server.api("GET", "/api/sessions"):
@@ -621,25 +647,33 @@ class NotebookPage:
     def problems(self) -> list[str]:
         """Everything a learner would see as broken after Run All, as readable messages."""
         problems = []
-        cells = self.page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook .jp-Cell")
+        # The texts of every cell's outputs, read in one call (a query per cell and output costs seconds)
+        cells = self.page.evaluate(
+            """() => Array.from(document.querySelectorAll(
+                   '.jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook .jp-Cell')).map(cell => {
+                 const texts = selector => Array.from(cell.querySelectorAll(selector)).map(e => e.textContent);
+                 return {
+                   code: cell.classList.contains('jp-CodeCell'),
+                   stderr: texts(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']"),
+                   outputs: texts('.jp-Cell-outputArea .jp-OutputArea-output'),
+                   plain: texts(".jp-Cell-outputArea .jp-RenderedText[data-mime-type='text/plain']"),
+                 };
+               })"""
+        )
         code_number = 0
-        for index in range(cells.count()):
-            cell = cells.nth(index)
-            is_code = "jp-CodeCell" in (cell.get_attribute("class") or "")
+        for index, cell in enumerate(cells):
+            is_code = cell["code"]
             code_number += is_code
             label = f"cell {index + 1}" + (f" (code cell {code_number})" if is_code else "")
-            for output in cell.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']").all():
-                text = output.text_content()
+            for text in cell["stderr"]:
                 if TRACEBACK.search(text):
                     problems.append(f"{label}: error output:\n{text[-1500:]}")
-            for output in cell.locator(".jp-Cell-outputArea .jp-OutputArea-output").all():
-                text = output.text_content()
+            for text in cell["outputs"]:
                 if "Error displaying widget" in text:
                     problems.append(f"{label}: {text.strip()[:300]}")
                 if EXPLORER_FAILURE in text:
                     problems.append(f"{label}: the explorer failed to draw: {text.strip()[:300]}")
-            for rendered in cell.locator(".jp-Cell-outputArea .jp-RenderedText[data-mime-type='text/plain']").all():
-                text = rendered.text_content()
+            for text in cell["plain"]:
                 if WIDGET_REPR.search(text):
                     problems.append(
                         f"{label}: a widget is shown as text, not rendered "
@@ -726,52 +760,107 @@ def artifacts() -> Path:
 
 
 def pytest_configure(config):
-    config.addinivalue_line("markers", "notebook(name): the browser test drives this notebook (it is started early)")
+    config.addinivalue_line("markers", "notebook(name): the browser test drives this notebook (opened and run for it)")
 
 
-def _needed_notebooks(session) -> list[str]:
-    """The notebooks that the selected tests of this session will open."""
-    names: list[str] = []
-    for item in session.items:
-        callspec = getattr(item, "callspec", None)
-        if callspec is not None and "notebook_name" in callspec.params:
-            names.append(callspec.params["notebook_name"])
-        names += [m.args[0] for m in item.iter_markers("notebook")]
-    return [n for n in dict.fromkeys(names) if (NOTEBOOK_DIR / n).exists()]
+def _notebooks_of(item) -> list[str]:
+    """The notebooks a test opens: its notebook_name parameter and its notebook markers."""
+    callspec = getattr(item, "callspec", None)
+    names = [callspec.params["notebook_name"]] if callspec and "notebook_name" in callspec.params else []
+    return names + [m.args[0] for m in item.iter_markers("notebook")]
+
+
+def pytest_collection_modifyitems(items):
+    """Each slider test right after the Run All test of its notebook, so that the page can close then."""
+    first_use = {}
+    for index, item in enumerate(items):
+        for name in _notebooks_of(item):
+            first_use.setdefault(name, index)
+    keys = {id(item): (min((first_use[n] for n in _notebooks_of(item)), default=i), i) for i, item in enumerate(items)}
+    items.sort(key=lambda item: keys[id(item)])
+
+
+def _notebook_uses(session) -> list[str]:
+    """The notebooks the selected tests of this session will open, once per test, in test order."""
+    return [n for item in session.items for n in _notebooks_of(item) if (NOTEBOOK_DIR / n).exists()]
+
+
+class NotebookRuns:
+    """Opens the session's notebooks and runs them, RUNS_AT_ONCE at a time, in the order the tests need them.
+
+    A test asks for its notebook with `get`, which keeps the next ones loading and running while it
+    waits; a notebook's page (a JupyterLab front end and a kernel) is closed after the last test that
+    uses it. All sixteen at once made each run several times slower on the 2-core machine and left
+    the widget extension missing its start on busy pages (sliders shown as text); one by one, most of
+    the time went to waiting for each front end and kernel to come up.
+    """
+
+    def __init__(self, server: LabServer, browser, uses: list[str]):
+        self.server, self.browser = server, browser
+        self.queue = list(dict.fromkeys(uses))
+        self.uses_left = Counter(uses)
+        self.pages: dict[str, NotebookPage] = {}
+
+    def _active(self) -> list[NotebookPage]:
+        return [p for p in self.pages.values() if not p.closed and p.launch_error is None and p.result is None]
+
+    def pump(self) -> None:
+        """Move every started notebook one step on (Run All once its kernel is up) and start the next ones."""
+        for page in self._active():
+            try:
+                if page.running:
+                    page.run_finished()
+                elif page.ready():
+                    page.start_run()
+                elif time.monotonic() - page._started > PAGE_TIMEOUT:
+                    page.finish_open()  # waits once more and fails with the status bar in the message
+            except Exception as error:
+                page.launch_error = error
+        while self.queue and len(self._active()) < RUNS_AT_ONCE:
+            name = self.queue.pop(0)
+            page = self.pages[name] = NotebookPage(self.server, self.browser, name)
+            try:
+                page.start_open()
+            except Exception as error:
+                page.launch_error = error
+
+    def get(self, name: str) -> NotebookPage:
+        """The notebook's page once its Run All has finished (or its launch error is set)."""
+        page = self.pages.get(name)
+        if (page is None or page.closed) and name not in self.queue:  # not planned, or closed earlier
+            self.pages.pop(name, None)
+            self.queue.insert(0, name)
+        while True:
+            self.pump()
+            page = self.pages.get(name)
+            if page is not None and (page.launch_error is not None or page.result is not None):
+                return page
+            time.sleep(0.25)
+
+    def used(self, name: str) -> None:
+        """A test is done with the notebook: close its page if no later test needs it."""
+        self.uses_left[name] -= 1
+        if self.uses_left[name] <= 0 and name in self.pages:
+            self.pages[name].close()
+
+    def close(self) -> None:
+        for page in self.pages.values():
+            page.close()
 
 
 @pytest.fixture(scope="session")
 def _notebook_runs(request, jupyterlab, browser):
-    """Every notebook the session needs, opened and started with Run All at once.
-
-    The notebooks run side by side (one kernel each), so that loading JupyterLab and
-    waiting for kernels overlaps with the two long training notebooks instead of adding
-    to them: the whole tier stays within its five minutes. Each test then only waits
-    for its own notebook.
-    """
+    """The session's NotebookRuns; screenshots of an earlier session are removed first."""
     ARTIFACTS.mkdir(exist_ok=True)
     for old in ARTIFACTS.glob("*.png"):  # the folder shows this run only
         old.unlink()
-    pages: dict[str, NotebookPage] = {}
-    # Later chapters train on MNIST and take longest: start them first.
-    names = sorted(_needed_notebooks(request.session), reverse=True)
-    # One page at a time: loading eight JupyterLab front ends at once on a busy machine made
-    # the widget extension miss its start (sliders shown as text). Each notebook's Run All is
-    # clicked as soon as its kernel is idle, so the long ones run while the others load.
-    for name in names:
-        page = pages[name] = NotebookPage(jupyterlab, browser, name)
-        try:
-            page.open()
-            page.start_run()
-        except Exception as error:
-            page.launch_error = error
-    yield pages
-    for page in pages.values():
-        page.close()
+    runs = NotebookRuns(jupyterlab, browser, _notebook_uses(request.session))
+    yield runs
+    runs.close()
 
 
 @pytest.fixture
-def executed_notebook(request, jupyterlab, browser, _notebook_runs):
+def executed_notebook(request, _notebook_runs):
     """Factory: the NotebookPage of a notebook opened in JupyterLab, outputs cleared, Run All finished.
 
     A failing test in which it was used gets a screenshot in
@@ -784,18 +873,15 @@ def executed_notebook(request, jupyterlab, browser, _notebook_runs):
         if not (NOTEBOOK_DIR / name).exists():
             pytest.fail(f"{name} does not exist in {NOTEBOOK_DIR}; its browser test needs it", pytrace=False)
         page = _notebook_runs.get(name)
-        if page is None or page.closed:  # not started with the others (e.g. closed by an earlier test)
-            page = _notebook_runs[name] = NotebookPage(jupyterlab, browser, name)
-            page.open()
-            page.start_run()
         page.failure_screenshot = ARTIFACTS / f"FAILED-{_slug(request.node.name)}.png"
         used.append(page)
         if page.launch_error is not None:
             raise page.launch_error
-        page.wait_run()
         return page
 
-    return run
+    yield run
+    for page in used:
+        _notebook_runs.used(page.name)
 
 
 @pytest.hookimpl(hookwrapper=True)

@@ -12,15 +12,6 @@ from collections import Counter
 
 import pytest
 
-# Notebooks whose page stays open after the Run All test, for a slider test below.
-SLIDER_TESTED = {
-    "01_loss_functions.ipynb",
-    "02_numerical_differentiation.ipynb",
-    "04_gradient_descent.ipynb",
-    "05_simple_net.ipynb",
-    "ko/02_numerical_differentiation.ipynb",  # one drag test per edition is enough for the Korean one
-}
-
 
 def test_notebook_runs_clean_in_jupyterlab(notebook_name, executed_notebook, artifacts):
     """Parametrized by conftest over notebooks/*.ipynb, so a new notebook is tested without an edit here."""
@@ -45,9 +36,6 @@ def test_notebook_runs_clean_in_jupyterlab(notebook_name, executed_notebook, art
             + "\n  ".join(f"{message}" + (f" (×{n})" if n > 1 else "") for message, n in list(counts.items())[-15:])
         )
     assert not problems, notebook.where("after Run All in JupyterLab:\n- " + "\n- ".join(problems))
-
-    if name not in SLIDER_TESTED:
-        notebook.close()  # frees its kernel; the slider tests reuse the others
 
 
 def _number(readout: str) -> float:
@@ -114,9 +102,13 @@ def test_loss_functions_probability_slider(executed_notebook):
     )
 
 
-@pytest.mark.notebook("02_numerical_differentiation.ipynb")
-@pytest.mark.notebook("ko/02_numerical_differentiation.ipynb")
-@pytest.mark.parametrize("name", ["02_numerical_differentiation.ipynb", "ko/02_numerical_differentiation.ipynb"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        pytest.param(name, marks=pytest.mark.notebook(name))
+        for name in ["02_numerical_differentiation.ipynb", "ko/02_numerical_differentiation.ipynb"]
+    ],
+)
 def test_numerical_differentiation_step_slider(executed_notebook, name):
     """Notebook 02, in both editions: a tiny step h makes x + h == x, and the explorer says so."""
     notebook = executed_notebook(name)
