@@ -62,19 +62,23 @@ lint: $(STAMP)
 
 # -n auto: one worker per core; --dist loadscope keeps a notebook's cells (and the browser tier's
 # JupyterLab session) in one worker. PYTEST_ARGS="-n 0" runs everything in one process.
+# One OpenBLAS thread in every worker and in every kernel they start: the workers already fill the cores,
+# and a second BLAS thread per process only spins while it waits for a core (nbval took 11% more CPU).
+# The results are the same either way (OpenBLAS splits a product by blocks of its output).
+TEST_ENV := OPENBLAS_NUM_THREADS=1
 test: lint data
-	$(PY) -m pytest -n auto --dist loadscope $(PYTEST_ARGS)
+	$(TEST_ENV) $(PY) -m pytest -n auto --dist loadscope $(PYTEST_ARGS)
 
 # The unit tests (not nbval, not the browser tier) with numpy, matplotlib, tqdm and ipywidgets at the lower
 # bounds pyproject.toml declares, so that those bounds are true. The test tools come from the lock; whatever
 # else the old versions need is resolved by pip as it would be for a user. Wheels only, from pip's cache: the
-# venv takes under a minute, the tests about 1.5 minutes on the 2-core machine.
+# venv takes about half a minute, the tests (on both cores) under a minute on the 2-core machine.
 $(OLDEST)/.installed: pyproject.toml $(LOCK)
 	@$(CHECK_PYTHON)
 	rm -rf $(OLDEST)
 	$(PYTHON) -m venv $(OLDEST)
 	$(OLDEST)/bin/python -m pip install --quiet --only-binary=:all: \
-		$$($(PYTHON) -c '$(FLOORS)') $$(grep -iE '^(pytest|hypothesis|cmarkgfm)==' $(LOCK))
+		$$($(PYTHON) -c '$(FLOORS)') $$(grep -iE '^(pytest|pytest-xdist|execnet|hypothesis|cmarkgfm)==' $(LOCK))
 	$(OLDEST)/bin/python -m pip install --quiet --no-deps -e .
 	@touch $@
 
@@ -86,7 +90,8 @@ NOT_VERSION_BOUND := browser test_packaging.py test_readme.py test_structure.py 
 test-oldest: $(OLDEST)/.installed
 	@$(OLDEST)/bin/python -m pip list 2>/dev/null | grep -iE '^(numpy|matplotlib|tqdm|ipywidgets) '
 	$(OLDEST)/bin/python -m dlfs fetch-mnist
-	$(OLDEST)/bin/python -m pytest -p no:cacheprovider -o addopts="" tests $(addprefix --ignore=tests/,$(NOT_VERSION_BOUND)) $(PYTEST_ARGS)
+	$(TEST_ENV) $(OLDEST)/bin/python -m pytest -p no:cacheprovider -o addopts="" -n auto \
+		tests $(addprefix --ignore=tests/,$(NOT_VERSION_BOUND)) $(PYTEST_ARGS)
 
 # Resolves pyproject.toml's ranges anew in a temporary venv and writes its pip freeze to the lock. Afterwards:
 # re-execute the notebooks, run make test, and update the tested versions in README.md (tests/test_readme.py).

@@ -366,6 +366,8 @@ def test_blas_threads_are_limited_during_training_and_restored(data):
     if controls is None:
         pytest.skip("numpy here does not use OpenBLAS; blas_thread_limit is a no-op")
     setter, getter = controls
+    initial = getter()
+    setter(2)  # a known start other than 1 (make test runs with OPENBLAS_NUM_THREADS=1)
     before = getter()
     seen = []
 
@@ -387,6 +389,7 @@ def test_blas_threads_are_limited_during_training_and_restored(data):
     assert seen == [before]
     with pytest.raises(ValueError, match="blas_threads must be at least 1"):
         train(Spy(20, 4, 3, seed=0), x, t, progress=False, blas_threads=0)
+    setter(initial)
 
 
 def test_inputs_that_do_not_fit_the_nets_dtype_are_refused_before_training(data):
