@@ -4,6 +4,7 @@ Imported by tests/test_plots_*.py (pytest puts tests/ on sys.path).
 """
 
 import io
+import re
 
 import matplotlib
 
@@ -13,6 +14,9 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.text import Text  # noqa: E402
+
+HANGUL = re.compile(r"[\u1100-\u11ff\u3130-\u318f\uac00-\ud7a3]")
 
 
 @pytest.fixture(autouse=True)
@@ -32,7 +36,15 @@ def check_figure(fig: Figure, name: str = "figure") -> None:
     for ax in visible:
         assert ax.get_title(), f"{name}: an axes without a title"
         assert ax.get_xlabel() and ax.get_ylabel(), f"{name}: an axes without axis labels"
+    no_korean_text(fig, name)
     fig.savefig(io.BytesIO(), format="png")
+
+
+def no_korean_text(fig: Figure, name: str = "figure") -> None:
+    """Figures are shared by both editions and drawn with matplotlib's own fonts, which have no Hangul:
+    a Korean word in a figure would show as empty boxes on a machine without a Korean font."""
+    korean = [t.get_text() for t in fig.findobj(Text) if HANGUL.search(t.get_text())]
+    assert not korean, f"{name}: Korean text in a figure (drawn as empty boxes without a Korean font): {korean}"
 
 
 def line(fig: Figure, label: str):
@@ -60,4 +72,5 @@ def labelled(fig: Figure) -> None:
     for ax in drawn:
         if ax.axison and ax.get_label() != "<colorbar>":
             assert ax.get_xlabel() and ax.get_ylabel() and ax.get_title()
+    no_korean_text(fig)
     fig.canvas.draw()  # actually renders: catches errors that only drawing shows

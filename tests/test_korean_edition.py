@@ -121,3 +121,16 @@ def test_the_korean_edition_is_korean_throughout():
                 hangul += len(HANGUL.findall(words))
                 latin += sum(len(w) for w in re.findall(r"[A-Za-z]+", words))
     assert hangul > 2 * latin, f"the Korean notebooks' prose has {hangul} Hangul letters against {latin} Latin letters"
+
+
+def test_a_figure_with_korean_text_is_caught():
+    """The figure tests refuse Korean text in any figure (tests/figure_checks.py): the check itself can fail."""
+    from figure_checks import no_korean_text
+    from matplotlib.figure import Figure
+
+    fig = Figure()
+    fig.add_subplot().set_title("loss 손실 함수")
+    with pytest.raises(AssertionError, match="Korean text in a figure"):
+        no_korean_text(fig, "example")
+    fig.axes[0].set_title("loss function")
+    no_korean_text(fig, "example")
