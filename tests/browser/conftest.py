@@ -616,12 +616,6 @@ class NotebookPage:
             )
         return False
 
-    def wait_run(self) -> RunResult:
-        """Wait until no cell is queued or running and the kernel is idle."""
-        while not self.run_finished():
-            time.sleep(0.25)
-        return self.result
-
     def _run_seconds(self) -> float | None:
         """How long Run All took, from the kernel's last activity as the server recorded it.
 
