@@ -402,17 +402,17 @@ class RunResult:
 
 
 class NotebookPage:
-    """One notebook opened in JupyterLab in its own browser context and workspace."""
+    """One notebook opened in JupyterLab in its own workspace, the only page of its browser context."""
 
-    def __init__(self, server: LabServer, browser, name: str):
+    def __init__(self, server: LabServer, context, name: str):
         self.server, self.name = server, name
         self.path = server.root / name
         self.failure_screenshot: Path | None = None
-        # A context (a window) of its own: pages of one context are tabs, and Chromium throttles the
-        # timers and animation frames of the tabs in the background (sliders stopped redrawing).
-        self.context = browser.new_context(viewport=VIEWPORT)
-        self.context.set_default_timeout(PAGE_TIMEOUT * 1000)
-        self.page = self.context.new_page()
+        # The only page of its context (a window): pages of one context are tabs, and Chromium throttles
+        # the timers and animation frames of the tabs in the background (sliders stopped redrawing).
+        self.context = context
+        self.page = context.new_page()
+        self.page.set_default_timeout(PAGE_TIMEOUT * 1000)
         self.console: list[str] = []  # the browser console's errors and warnings, for failure messages
         self.page.on(
             "console",
@@ -603,7 +603,7 @@ class NotebookPage:
             self._idle_since = self._idle_since or time.monotonic()
             if time.monotonic() - self._idle_since >= 1.5:
                 self.result = RunResult(seconds=self._run_seconds())
-                self.context.set_default_timeout(INTERACTION_TIMEOUT * 1000)  # loaded: fail fast from now on
+                self.page.set_default_timeout(INTERACTION_TIMEOUT * 1000)  # loaded: fail fast from now on
                 return True
             return False
         self._idle_since = None
@@ -722,7 +722,7 @@ class NotebookPage:
         return Explorer(self, root)
 
     def close(self) -> None:
-        """Shut the notebook's kernel down and close its browser context."""
+        """Shut the notebook's kernel down and close its page (the context stays, for the next notebook)."""
         if self.closed:
             return
         self.closed = True
@@ -730,7 +730,7 @@ class NotebookPage:
             self.server.shutdown_kernel_of(self.name)
         except (urllib.error.URLError, OSError):
             pass
-        self.context.close()
+        self.page.close()
 
 
 def notebook_names() -> list[str]:
@@ -786,7 +786,8 @@ class NotebookRuns:
     waits; a notebook's page (a JupyterLab front end and a kernel) is closed after the last test that
     uses it. All sixteen at once made each run several times slower on the 2-core machine and left
     the widget extension missing its start on busy pages (sliders shown as text); one by one, most of
-    the time went to waiting for each front end and kernel to come up.
+    the time went to waiting for each front end and kernel to come up. A closed page's browser context
+    serves the next notebook: its cache already holds JupyterLab's scripts, compiled.
     """
 
     def __init__(self, server: LabServer, browser, uses: list[str]):
@@ -794,6 +795,15 @@ class NotebookRuns:
         self.queue = list(dict.fromkeys(uses))
         self.uses_left = Counter(uses)
         self.pages: dict[str, NotebookPage] = {}
+        self.contexts: list = []  # every context made; one page at most in each
+
+    def _free_context(self):
+        busy = {id(p.context) for p in self.pages.values() if not p.closed}
+        for context in self.contexts:
+            if id(context) not in busy:
+                return context
+        self.contexts.append(self.browser.new_context(viewport=VIEWPORT))
+        return self.contexts[-1]
 
     def _active(self) -> list[NotebookPage]:
         return [p for p in self.pages.values() if not p.closed and p.launch_error is None and p.result is None]
@@ -812,7 +822,7 @@ class NotebookRuns:
                 page.launch_error = error
         while self.queue and len(self._active()) < RUNS_AT_ONCE:
             name = self.queue.pop(0)
-            page = self.pages[name] = NotebookPage(self.server, self.browser, name)
+            page = self.pages[name] = NotebookPage(self.server, self._free_context(), name)
             try:
                 page.start_open()
             except Exception as error:
@@ -840,6 +850,8 @@ class NotebookRuns:
     def close(self) -> None:
         for page in self.pages.values():
             page.close()
+        for context in self.contexts:
+            context.close()
 
 
 @pytest.fixture(scope="session")
