@@ -9,21 +9,10 @@ import time
 
 import numpy as np
 import pytest
+from exercise_checks import english, verdict  # noqa: F401 (english: an autouse fixture)
 
 from dlfs import numerical_gradient, set_language
 from dlfs.exercises import EXERCISES, check
-
-
-@pytest.fixture(autouse=True)
-def english():
-    set_language("en")
-    yield
-    set_language("en")
-
-
-def verdict(capsys, exercise_id, answer):
-    ok = check(exercise_id, answer)
-    return ok, capsys.readouterr().out
 
 
 # -- 04.gradient_descent ----------------------------------------------------------------------

@@ -5,23 +5,12 @@ import time
 
 import numpy as np
 import pytest
+from exercise_checks import english, verdict  # noqa: F401 (english: an autouse fixture)
 
 from dlfs import numerical_gradient, set_language
 from dlfs.examples import function_2
 from dlfs.exercises import EXERCISES, check
 from dlfs.exercises.gradients import BOOK_W, simple_net_loss, unguarded_numerical_gradient
-
-
-@pytest.fixture(autouse=True)
-def english():
-    set_language("en")
-    yield
-    set_language("en")
-
-
-def verdict(capsys, exercise_id, answer):
-    ok = check(exercise_id, answer)
-    return ok, capsys.readouterr().out
 
 
 # -- answers to 03.numerical_gradient -------------------------------------------------------------

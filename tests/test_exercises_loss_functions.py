@@ -9,22 +9,11 @@ import time
 
 import numpy as np
 import pytest
+from exercise_checks import english, verdict  # noqa: F401 (english: an autouse fixture)
 
 from dlfs import set_language
 from dlfs.exercises import EXERCISES, check
 from dlfs.exercises.loss_functions import UNTRAINED_LOSS, UNTRAINED_LOSS_TOLERANCE
-
-
-@pytest.fixture(autouse=True)
-def english():
-    set_language("en")
-    yield
-    set_language("en")
-
-
-def verdict(capsys, exercise_id, answer):
-    ok = check(exercise_id, answer)
-    return ok, capsys.readouterr().out
 
 
 def test_the_notebook_has_three_checked_exercises_a_bug_hunt_among_them():

@@ -5,22 +5,11 @@ import time
 
 import numpy as np
 import pytest
+from exercise_checks import english, verdict  # noqa: F401 (english: an autouse fixture)
 
 from dlfs import set_language
 from dlfs.examples import function_1
 from dlfs.exercises import EXERCISES, check
-
-
-@pytest.fixture(autouse=True)
-def english():
-    set_language("en")
-    yield
-    set_language("en")
-
-
-def verdict(capsys, exercise_id, answer):
-    ok = check(exercise_id, answer)
-    return ok, capsys.readouterr().out
 
 
 # -- answers to 02.numerical_diff and 02.fix_numerical_diff -----------------------------------------

@@ -10,24 +10,13 @@ import time
 
 import numpy as np
 import pytest
+from exercise_checks import english, verdict  # noqa: F401 (english: an autouse fixture)
 
 from dlfs import SimpleNet, cross_entropy_error, set_language, softmax
 from dlfs.exercises import EXERCISES, check
 from dlfs.exercises.simple_net import BOOK_T, BOOK_W, BOOK_X, negative_entries
 
 NET = SimpleNet(W=BOOK_W)  # the notebook's `net`
-
-
-@pytest.fixture(autouse=True)
-def english():
-    set_language("en")
-    yield
-    set_language("en")
-
-
-def verdict(capsys, exercise_id, answer):
-    ok = check(exercise_id, answer)
-    return ok, capsys.readouterr().out
 
 
 def test_the_three_exercises_are_registered():
