@@ -16,7 +16,7 @@ STAMP  := $(VENV)/.installed
 LOCK   := requirements/lock.txt
 # A second venv inside .venv (so git and ruff ignore it) for make test-oldest.
 OLDEST := $(VENV)/oldest
-LINTED := dlfs tests benchmarks
+LINTED := dlfs tests benchmarks scripts
 # extra arguments, e.g. make test PYTEST_ARGS="-x tests/test_functions.py"
 PYTEST_ARGS ?=
 LAB_ARGS ?=
@@ -111,9 +111,9 @@ lock:
 	mkdir -p $(dir $(LOCK)); cp "$$tmp/lock.txt" $(LOCK)
 	@echo "$(LOCK) written. Now re-execute the notebooks, run make test and update README.md's tested versions."
 
-# The Korean edition's code cells from the English notebooks (notebooks/sync_ko.py says what it keeps).
+# The Korean edition's code cells from the English notebooks (scripts/sync_ko.py says what it keeps).
 sync-ko: $(STAMP)
-	$(PY) notebooks/sync_ko.py
+	$(PY) scripts/sync_ko.py
 
 clean-venv:
 	rm -rf $(VENV)
