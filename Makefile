@@ -47,13 +47,23 @@ $(STAMP): pyproject.toml $(LOCK)
 data: $(STAMP)
 	$(PY) -m dlfs fetch-mnist
 
-lab: data
-	@echo "한국어판: make lab-ko (notebooks/ko/00_index.ipynb)"
+# JupyterLab's defaults for this project (jupyterlab/README.md): no news pop-up, no update check.
+LAB_OVERRIDES := $(VENV)/share/jupyter/lab/settings/overrides.json
+$(LAB_OVERRIDES): jupyterlab/overrides.json $(STAMP)
+	@mkdir -p $(dir $@)
+	cp jupyterlab/overrides.json $@
+
+lab: data $(LAB_OVERRIDES)
+	@echo "한국어판: make lab-ko (notebooks/ko/00_index.ipynb, 한국어 메뉴)"
 	$(VENV)/bin/jupyter lab --ServerApp.root_dir=notebooks $(ROOT_FLAG) $(LAB_ARGS) notebooks/00_index.ipynb
 
-# The Korean edition: the same JupyterLab, opened on the Korean index.
-lab-ko: data
-	$(VENV)/bin/jupyter lab --ServerApp.root_dir=notebooks $(ROOT_FLAG) $(LAB_ARGS) notebooks/ko/00_index.ipynb
+# The Korean edition: the same JupyterLab with Korean menus, opened on the Korean index. Its user settings live in
+# .venv/lab-ko-settings (seeded once from jupyterlab/korean/), so make lab keeps its own language.
+KO_SETTINGS := $(VENV)/lab-ko-settings
+lab-ko: data $(LAB_OVERRIDES)
+	@test -d $(KO_SETTINGS) || cp -r jupyterlab/korean $(KO_SETTINGS)
+	JUPYTERLAB_SETTINGS_DIR=$(KO_SETTINGS) $(VENV)/bin/jupyter lab --ServerApp.root_dir=notebooks $(ROOT_FLAG) \
+		$(LAB_ARGS) notebooks/ko/00_index.ipynb
 
 # Style first: a lint failure stops make test in seconds, before the notebooks and the browser run.
 lint: $(STAMP)

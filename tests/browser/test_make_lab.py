@@ -8,6 +8,7 @@ address JupyterLab asks it to open. No Chromium is needed for this test.
 from __future__ import annotations
 
 import html
+import json
 import os
 import re
 import shutil
@@ -15,6 +16,7 @@ import socket
 import subprocess
 import time
 import urllib.parse
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -40,6 +42,8 @@ def test_make_lab_starts_jupyterlab_on_the_notebooks(
     recorder.write_text(f'#!/bin/sh\nprintf "%s\\n" "$1" >> "{opened}"\n')
     recorder.chmod(0o755)
     env = isolated_jupyter_env(tmp_path / "jupyter")
+    # the harness's own no-news settings go: what the learner gets must come from make lab's overrides
+    shutil.rmtree(Path(env["JUPYTERLAB_SETTINGS_DIR"]) / "@jupyterlab" / "apputils-extension")
     env["BROWSER"] = f"{recorder} %s"
     lab_args = f"--port={port} --ServerApp.port_retries=0 --ServerApp.ip=127.0.0.1 --IdentityProvider.token={token}"
     log = tmp_path / "make-lab.log"
@@ -76,11 +80,27 @@ def test_make_lab_starts_jupyterlab_on_the_notebooks(
         print(f"make {target} answered on {base} and opened {urllib.parse.urlsplit(url).path}")
         assert urllib.parse.urlsplit(url).path == f"/lab/tree/{index}", f"make {target} opens {url}, not {index}"
         assert http_get(url) == 200, f"{url} does not answer 200"
+
+        # No news pop-up and no update check; Korean menus for make lab-ko, English for make lab.
+        notification = _settings(base, token, "@jupyterlab/apputils-extension:notification")
+        assert notification["fetchNews"] == "false" and notification["checkForUpdates"] is False, notification
+        locale = _settings(base, token, "@jupyterlab/translation-extension:plugin")["locale"]
+        assert locale == ("ko_KR" if target == "lab-ko" else "default"), f"make {target}: JupyterLab's locale {locale}"
+        korean = json.loads(urllib.request.urlopen(f"{base}/lab/api/translations/ko_KR?token={token}").read())
+        assert korean["data"], "the Korean language pack is not installed (jupyterlab-language-pack-ko-KR)"
     finally:
         stop_group(proc)
     assert http_get(f"{base}/api/status?token={token}") is None, (
         f"JupyterLab still answers on {base} after it was stopped"
     )
+
+
+def _settings(base: str, token: str, plugin: str) -> dict:
+    """The settings JupyterLab gives a plugin: the user's, else the defaults (overrides.json changes those)."""
+    with urllib.request.urlopen(f"{base}/lab/api/settings/{plugin}?token={token}") as response:
+        answer = json.loads(response.read())
+    defaults = {name: spec.get("default") for name, spec in answer["schema"]["properties"].items()}
+    return defaults | answer["settings"]
 
 
 def _follow_redirect_file(address: str) -> str:
