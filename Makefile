@@ -25,7 +25,9 @@ LOCK_ARGS ?=
 # JupyterLab refuses to run as root (containers, CI machines) unless told it is intended.
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
 
-CHECK_PYTHON := $(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "dlfs needs Python 3.11 or newer; found " + sys.version.split()[0])'
+# setuptools prints a boxed "Editable installation" notice on every editable install; it is not a problem here
+QUIET_EDITABLE := PYTHONWARNINGS="ignore:Editable installation"
+CHECK_PYTHON := $(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "dlfs needs Python 3.11 or newer; $(PYTHON) is " + sys.version.split()[0] + ". Name a newer one, e.g. make lab PYTHON=python3.12")'
 # pyproject.toml's requirements, one a line: the package's dependencies and its lab and test extras
 REQUIREMENTS := import tomllib; p = tomllib.load(open("pyproject.toml", "rb"))["project"]; o = p["optional-dependencies"]; print("\n".join(p["dependencies"] + o["lab"] + o["test"]))
 # the package's dependencies at their lower bounds: "numpy>=2.0,<3" -> "numpy==2.0"
@@ -40,7 +42,7 @@ $(STAMP): pyproject.toml $(LOCK)
 	@$(CHECK_PYTHON)
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV) || { echo "Could not create $(VENV). On Debian/Ubuntu: sudo apt-get install python3-venv"; exit 1; }
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -c $(LOCK) -e '.[lab,test]'
+	$(QUIET_EDITABLE) $(PY) -m pip install --quiet -c $(LOCK) -e '.[lab,test]'
 	@touch $(STAMP)
 
 # Downloads and verifies MNIST once into data/; later runs only check it.
@@ -89,7 +91,7 @@ $(OLDEST)/.installed: pyproject.toml $(LOCK)
 	$(PYTHON) -m venv $(OLDEST)
 	$(OLDEST)/bin/python -m pip install --quiet --only-binary=:all: \
 		$$($(PYTHON) -c '$(FLOORS)') $$(grep -iE '^(pytest|pytest-xdist|execnet|hypothesis|cmarkgfm)==' $(LOCK))
-	$(OLDEST)/bin/python -m pip install --quiet --no-deps -e .
+	$(QUIET_EDITABLE) $(OLDEST)/bin/python -m pip install --quiet --no-deps -e .
 	@touch $@
 
 # Tests that do not depend on numpy's, matplotlib's, tqdm's or ipywidgets' version (the repository's files,
