@@ -347,9 +347,9 @@ def load_mnist(
 ) -> tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]:
     """Load MNIST like the book's ``dataset.mnist.load_mnist``, verified byte for byte.
 
-    The first call fetches and caches the data (see the module docstring); later calls read
-    the cache (about 0.1 s, benchmarks/load_mnist.md). Where the cache cannot be written
-    (a read-only data directory) the arrays are returned anyway, and stderr says so.
+    The first call fetches and caches the data (see the module docstring); later calls only
+    read and check the cache (benchmarks/load_mnist.md times it). Where the cache cannot be
+    written (a read-only data directory) the arrays are returned anyway, and stderr says so.
 
     Parameters
     ----------
