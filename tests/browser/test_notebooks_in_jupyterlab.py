@@ -156,3 +156,29 @@ def test_simple_net_learning_rate_slider(executed_notebook):
     explorer.wait_for_redraw(dragged, "pressing ArrowRight twice on the learning-rate slider", text=False)
     lr2 = _number(explorer.readout("learning rate"))
     assert lr2 > lr1, notebook.where(f"ArrowRight should raise the learning rate: {lr1} -> {lr2}")
+
+
+@pytest.mark.notebook("06_two_layer_net_mnist.ipynb")
+def test_two_layer_net_learning_rate_slider(executed_notebook):
+    """Notebook 06: the learning rate retrains a short run; its last stop diverges, four stops lower it stalls."""
+    notebook = executed_notebook("06_two_layer_net_mnist.ipynb")
+    explorer = notebook.explorer("learning rate")
+    start = explorer.state()
+    assert start[0].startswith("data:image/png"), notebook.where("the explorer shows no PNG picture after Run All")
+    assert "test acc" in start[1], notebook.where(f"the default run (lr 0.1) should learn; the text is {start[1]!r}")
+
+    explorer.drag("learning rate", 1.5)  # past the right end: the last stop, lr = 10**1.5 = 31.6
+    diverged = explorer.wait_for_redraw(start, "dragging the learning rate to its maximum")
+    lr1 = _number(explorer.readout("learning rate"))
+    assert lr1 == pytest.approx(31.6, rel=1e-3), notebook.where(f"the right end should be lr = 31.6, got {lr1}")
+    assert "diverged" in diverged[1], notebook.where(f"lr = 31.6 should report 'diverged'; the text is {diverged[1]!r}")
+    explorer.screenshot("06_two_layer_net-lr-diverged")
+
+    explorer.press("learning rate", "ArrowLeft", 4)  # eighths of a decade: 31.6 -> 23.7 -> 17.8 -> 13.3 -> 10
+    stalled = explorer.wait_for_redraw(diverged, "pressing ArrowLeft four times on the learning-rate slider")
+    lr2 = _number(explorer.readout("learning rate"))
+    assert lr2 == pytest.approx(10, rel=1e-3), notebook.where(f"four stops below 31.6 should be lr = 10, got {lr2}")
+    assert "did not learn" in stalled[1] and "saturate" in stalled[1], notebook.where(
+        f"lr = 10 should stall with saturated sigmoids; the text is {stalled[1]!r}"
+    )
+    explorer.screenshot("06_two_layer_net-lr-stalled")
