@@ -3,10 +3,12 @@
 Each checker against right and known-wrong answers: tests/test_exercises_checkers.py.
 """
 
+import functools
 import re
 import string
 import threading
 import time
+import tomllib
 
 import numpy as np
 import pytest
@@ -123,6 +125,12 @@ def test_hostile_answers_become_feedback(exercise_id, answer, key):
     assert "Traceback" not in result.text
 
 
+def test_a_bug_in_a_checker_is_not_blamed_on_the_learner(monkeypatch):
+    broken = functools.partial(core.text, "common", "no such key")  # raises inside dlfs, not in the answer
+    monkeypatch.setitem(core.EXERCISES, "01.cross_entropy", core.EXERCISES["01.cross_entropy"]._replace(checker=broken))
+    assert verdict("01.cross_entropy", print).key == "checker_failed"
+
+
 def test_the_learners_own_line_is_shown():
     def cross_entropy_error(y, t):
         batch_size = y.shape[0]  # noqa: F841 - the learner meant this name
@@ -193,6 +201,15 @@ def test_the_catalogs_have_the_same_messages_and_placeholders():
                 assert placeholders(message) == placeholders(ko[table][key]), f"{table}.{key}"
     for exercise_id in EXERCISES:
         assert en[exercise_id]["solution"] and en[exercise_id]["right"]
+
+
+def test_the_catalogs_ship_in_the_wheel():
+    config = tomllib.loads((core._MESSAGES.parents[2] / "pyproject.toml").read_text(encoding="utf-8"))
+    patterns = config["tool"]["setuptools"]["package-data"]["dlfs.exercises"]
+    assert all(
+        any(p.relative_to(core._MESSAGES.parent).match(pattern) for pattern in patterns)
+        for p in core._MESSAGES.glob("*.toml")
+    )
 
 
 def test_every_message_key_in_the_code_is_in_the_catalog():

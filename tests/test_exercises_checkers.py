@@ -285,6 +285,7 @@ CASES_05 = [
     ("05.loss_lambda", lambda: SimpleNet(W=np.ones((2, 3))).loss(X, T), "no_argument"),
     ("05.loss_lambda", lambda W: SimpleNet(W).loss(X, T), "simplenet_seed"),  # issue 19: "seed must be integer"
     ("05.loss_lambda", lambda W: SimpleNet(W=np.eye(2, 3)).loss(X, T), "wrong_loss"),
+    ("05.loss_lambda", lambda W: SimpleNt(W).loss(X, T), "raised"),  # noqa: F821 - a typo, not the seed
     ("05.negative_entries", 3, "right"),
     ("05.negative_entries", 2, "book_x"),
     ("05.negative_entries", 7, "count_range"),

@@ -122,9 +122,9 @@ def time_limit(seconds: float) -> Iterator[None]:
     try:
         yield
     finally:
+        done.set()  # first: from now on the watchdog raises nothing
         with lock:
-            done.set()
-            ctypes.pythonapi.PyThreadState_SetAsyncExc(target, None)  # drop a TimeUp not yet delivered
+            ctypes.pythonapi.PyThreadState_SetAsyncExc(target, None)  # and a TimeUp not yet delivered is dropped
         thread.join()
 
 
