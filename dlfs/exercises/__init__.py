@@ -1,26 +1,19 @@
-"""Exercises (연습 문제) with instant feedback: the learner writes the chapter's code and is told what is wrong.
+"""Exercises (연습 문제) with instant feedback, hints and solutions on demand.
 
-Each notebook from 01 to 06 ends with exercises. Run the stub cell, write your answer in it,
-and call::
+Notebooks 01 to 06 end with exercises. Write your answer in the exercise's cell and run::
 
-    from dlfs.exercises import check
-    check("01.cross_entropy", cross_entropy_error)
+    from dlfs.exercises import check, hint, solution
+    check("03.numerical_gradient", my_numerical_gradient)  # what is right or not yet, and why
+    hint("03.numerical_gradient")      # each call says a little more
+    solution("03.numerical_gradient")  # an answer, and why
 
-``check`` prints whether the answer is right and, if not, what is wrong in the chapter's
-words (a missing 1e-7, a sum instead of a batch mean, a mutated ``init_x``, ...), and returns
-True or False. ``EXERCISES`` lists every exercise by id. The checkers live in one module per
-notebook, named like the notebook (e.g. :mod:`dlfs.exercises.loss_functions`).
+``check`` runs your code under a time limit and never raises: an error, a loop that never ends or
+a wrong result becomes feedback in the language chosen with ``dlfs.set_language``. The messages,
+hints and solutions are data, one file per language in ``dlfs/exercises/messages/``. ``EXERCISES``
+lists every exercise by id; ``verdict(id, answer)`` returns (ok, message key, text) for tests.
 """
 
-# importing a notebook's module registers its exercises
-from . import (  # noqa: F401
-    gradient_descent,
-    gradients,
-    loss_functions,
-    numerical_differentiation,
-    simple_net,
-    two_layer_net,
-)
-from .core import EXERCISES, Exercise, check
+from . import notebooks_01_03, notebooks_04_06, predict  # noqa: F401 - importing them registers their exercises
+from .core import EXERCISES, Exercise, Verdict, check, hint, solution, verdict
 
-__all__ = ["EXERCISES", "Exercise", "check"]
+__all__ = ["EXERCISES", "Exercise", "Verdict", "check", "hint", "solution", "verdict"]
