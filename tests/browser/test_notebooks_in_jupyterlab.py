@@ -143,6 +143,7 @@ def test_simple_net_learning_rate_slider(executed_notebook):
     """Notebook 05: the learning-rate stops redraw SimpleNet's descent (checked by its picture)."""
     notebook = executed_notebook("05_simple_net.ipynb")
     explorer = notebook.explorer("learning rate")
+    explorer.screenshot("05_simple_net-lr-start")  # brings the explorer into view first, as in notebook 04's test
     start = explorer.state()
     assert start[0].startswith("data:image/png"), notebook.where("the explorer shows no PNG picture after Run All")
     lr0 = _number(explorer.readout("learning rate"))
