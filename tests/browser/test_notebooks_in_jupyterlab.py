@@ -50,6 +50,9 @@ def test_gradient_descent_learning_rate_slider(executed_notebook):
     """Notebook 04: drag the learning rate, move it with the keyboard, push it to divergence."""
     notebook = executed_notebook("04_gradient_descent.ipynb")
     explorer = notebook.explorer("learning rate")
+    # scrolls the explorer into view first: JupyterLab renders the cells above it (and their figures) only as
+    # they come into view, so a single scroll to the slider can leave its handle off screen for the drag
+    explorer.screenshot("04_gradient_descent-lr-start")
     start = explorer.state()
     assert start[0].startswith("data:image/png"), notebook.where("the explorer shows no PNG picture after Run All")
     assert "diverged" not in start[1], notebook.where(f"the default learning rate already diverges: {start[1]!r}")
@@ -140,6 +143,7 @@ def test_simple_net_learning_rate_slider(executed_notebook):
     """Notebook 05: the learning-rate stops redraw SimpleNet's descent (checked by its picture)."""
     notebook = executed_notebook("05_simple_net.ipynb")
     explorer = notebook.explorer("learning rate")
+    explorer.screenshot("05_simple_net-lr-start")  # brings the explorer into view first, as in notebook 04's test
     start = explorer.state()
     assert start[0].startswith("data:image/png"), notebook.where("the explorer shows no PNG picture after Run All")
     lr0 = _number(explorer.readout("learning rate"))
