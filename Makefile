@@ -83,7 +83,8 @@ test: lint data site
 	$(TEST_ENV) $(PY) -m pytest -n auto --dist loadscope $(PYTEST_ARGS)
 
 # The static site of both editions from the committed notebooks, nothing executed (site/conf.py says how);
-# then open site/_build/html/index.html. Its tools, the site extra, go into .venv once. -W: a broken link fails it.
+# then open site/_build/html/index.html. Its tools, the site extra, go into .venv once. -W: a broken link fails it;
+# -E: read every notebook anew (about 7 s), since Sphinx does not notice an edit of site/conf.py's functions.
 SITE_STAMP := $(VENV)/.installed-site
 $(SITE_STAMP): pyproject.toml $(LOCK)
 	@$(CHECK_PYTHON)
@@ -92,7 +93,7 @@ $(SITE_STAMP): pyproject.toml $(LOCK)
 	@touch $@
 
 site: $(SITE_STAMP)
-	$(PY) -m sphinx -q -W --keep-going -c site -d site/_build/doctrees notebooks site/_build/html
+	$(PY) -m sphinx -q -E -W --keep-going -c site -d site/_build/doctrees notebooks site/_build/html
 	@echo "The site: site/_build/html/index.html"
 
 # The unit tests (not nbval, not the browser tier) with numpy, matplotlib, tqdm and ipywidgets at the lower

@@ -70,8 +70,15 @@ def collapse_deep_dives(app, doctree, docname):
             section.replace_self(box)
 
 
+def korean_pages(app, pagename, templatename, context, doctree):
+    """<html lang="ko"> on the Korean edition's pages (screen readers and the browser's choice of font read it)."""
+    if pagename.startswith("ko/"):
+        context["language"] = "ko"
+
+
 def setup(app):
     app.connect("source-read", for_the_site)
+    app.connect("html-page-context", korean_pages)
     app.connect("doctree-resolved", collapse_deep_dives)
     app.add_node(details, html=(lambda t, node: t.body.append(t.starttag(node, "details")), close("details")))
     app.add_node(summary, html=(lambda t, node: t.body.append("<summary>"), close("summary")))
