@@ -1,6 +1,7 @@
 # Two commands for a fresh machine (python3 with venv and pip; no conda needed):
 #   make lab    set up .venv, fetch MNIST, start JupyterLab on the notebooks (make lab-ko: the Korean edition)
-#   make test   set up .venv, fetch MNIST, lint, run every test and every notebook
+#   make test   set up .venv, fetch MNIST, lint, build the site, run every test and every notebook
+#   make site   the notebooks of both editions as a static site in site/_build/html (open its index.html)
 # Both are idempotent: the second run skips the install and the download.
 # For contributors (CONTRIBUTING.md):
 #   make lint          ruff check and ruff format --check on dlfs, tests and benchmarks
@@ -16,7 +17,7 @@ STAMP  := $(VENV)/.installed
 LOCK   := requirements/lock.txt
 # A second venv inside .venv (so git and ruff ignore it) for make test-oldest.
 OLDEST := $(VENV)/oldest
-LINTED := dlfs tests benchmarks scripts
+LINTED := dlfs tests benchmarks scripts site
 # extra arguments, e.g. make test PYTEST_ARGS="-x tests/test_functions.py"
 PYTEST_ARGS ?=
 LAB_ARGS ?=
@@ -28,12 +29,12 @@ ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
 # setuptools prints a boxed "Editable installation" notice on every editable install; it is not a problem here
 QUIET_EDITABLE := PYTHONWARNINGS="ignore:Editable installation"
 CHECK_PYTHON := $(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "dlfs needs Python 3.11 or newer; $(PYTHON) is " + sys.version.split()[0] + ". Name a newer one, e.g. make lab PYTHON=python3.12")'
-# pyproject.toml's requirements, one a line: the package's dependencies and its lab and test extras
-REQUIREMENTS := import tomllib; p = tomllib.load(open("pyproject.toml", "rb"))["project"]; o = p["optional-dependencies"]; print("\n".join(p["dependencies"] + o["lab"] + o["test"]))
+# pyproject.toml's requirements, one a line: the package's dependencies and its lab, test and site extras
+REQUIREMENTS := import tomllib; p = tomllib.load(open("pyproject.toml", "rb"))["project"]; o = p["optional-dependencies"]; print("\n".join(p["dependencies"] + o["lab"] + o["test"] + o["site"]))
 # the package's dependencies at their lower bounds: "numpy>=2.0,<3" -> "numpy==2.0"
 FLOORS := import re, tomllib; p = tomllib.load(open("pyproject.toml", "rb"))["project"]; print(" ".join(re.sub(r">=([^,]+),.*", r"==\1", d) for d in p["dependencies"]))
 
-.PHONY: lab lab-ko test lint test-oldest lock sync-ko setup data clean-venv
+.PHONY: lab lab-ko test lint test-oldest lock sync-ko setup data clean-venv site
 
 setup: $(STAMP)
 
@@ -78,8 +79,22 @@ lint: $(STAMP)
 # and a second BLAS thread per process only spins while it waits for a core (nbval took 11% more CPU).
 # The results are the same either way (OpenBLAS splits a product by blocks of its output).
 TEST_ENV := OPENBLAS_NUM_THREADS=1
-test: lint data
+test: lint data site
 	$(TEST_ENV) $(PY) -m pytest -n auto --dist loadscope $(PYTEST_ARGS)
+
+# The static site of both editions from the committed notebooks, nothing executed (site/conf.py says how);
+# then open site/_build/html/index.html. Its tools, the site extra, go into .venv once. -W: a broken link fails it;
+# -E: read every notebook anew (about 7 s), since Sphinx does not notice an edit of site/conf.py's functions.
+SITE_STAMP := $(VENV)/.installed-site
+$(SITE_STAMP): pyproject.toml $(LOCK)
+	@$(CHECK_PYTHON)
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV) || { echo "Could not create $(VENV). On Debian/Ubuntu: sudo apt-get install python3-venv"; exit 1; }
+	$(QUIET_EDITABLE) $(PY) -m pip install --quiet -c $(LOCK) -e '.[site]'
+	@touch $@
+
+site: $(SITE_STAMP)
+	$(PY) -m sphinx -q -E -W --keep-going -c site -d site/_build/doctrees notebooks site/_build/html
+	@echo "The site: site/_build/html/index.html"
 
 # The unit tests (not nbval, not the browser tier) with numpy, matplotlib, tqdm and ipywidgets at the lower
 # bounds pyproject.toml declares, so that those bounds are true. The test tools come from the lock; whatever
@@ -115,9 +130,9 @@ lock:
 	$(PYTHON) -c '$(REQUIREMENTS)' > "$$tmp/requirements.txt"; \
 	"$$tmp/venv/bin/python" -m pip install --quiet -r "$$tmp/requirements.txt" $(LOCK_ARGS); \
 	{ echo '# The locked test environment, written by `make lock` (do not edit by hand; run it again).'; \
-	  echo '# Exact versions of everything `make lab` and `make test` install: pip freeze of a fresh venv with'; \
-	  echo "# pyproject.toml's dependencies and its lab and test extras (dlfs itself is not listed). Both targets"; \
-	  echo "# install with it as pip constraints: pip install -c $(LOCK) -e '.[lab,test]'"; \
+	  echo '# Exact versions of everything `make lab`, `make test` and `make site` install: pip freeze of a fresh venv with'; \
+	  echo "# pyproject.toml's dependencies and its lab, test and site extras (dlfs itself is not listed). The targets"; \
+	  echo "# install with it as pip constraints: pip install -c $(LOCK) -e '.[lab,test]' (and '.[site]')"; \
 	  "$$tmp/venv/bin/python" -c 'import platform; print("# Python", platform.python_version(), "on", platform.system(), platform.machine())'; \
 	  "$$tmp/venv/bin/python" -m pip freeze; } > "$$tmp/lock.txt"; \
 	mkdir -p $(dir $(LOCK)); cp "$$tmp/lock.txt" $(LOCK)
