@@ -63,7 +63,10 @@ def output_dir(text: str) -> Path:
     if not text.strip():
         raise argparse.ArgumentTypeError("the output directory is empty; pass a path such as --out runs/book")
     path = Path(text).absolute()
-    existing = next(p for p in [path, *path.parents] if p.exists())
+    try:
+        existing = next(p for p in [path, *path.parents] if p.exists())
+    except OSError as error:  # a name too long to look up
+        raise argparse.ArgumentTypeError(f"cannot use {text!r:.60}: {error.strerror}") from None
     if not existing.is_dir():
         raise argparse.ArgumentTypeError(f"{existing} is a file, not a directory; choose another --out")
     name_max, path_max = os.pathconf(existing, "PC_NAME_MAX"), os.pathconf(existing, "PC_PATH_MAX")
@@ -92,10 +95,12 @@ def figures(history: TrainHistory) -> dict:
 
     loss, accuracy = Figure(figsize=(7, 4), layout="constrained"), Figure(figsize=(7, 4), layout="constrained")
     ax, n = loss.subplots(), len(history.loss)
-    ax.plot(history.loss, lw=0.6, color="tab:blue", label="mini-batch loss")
+    ax.plot(history.loss, lw=0.6, color="tab:blue", alpha=0.6, label="mini-batch loss")
     w = max(n // 50, 5)
     if n >= w:  # a running mean shows the trend through the batch-to-batch noise
-        ax.plot(np.arange(w - 1, n), np.convolve(history.loss, np.ones(w) / w, "valid"), label=f"mean of {w}")
+        ax.plot(
+            np.arange(w - 1, n), np.convolve(history.loss, np.ones(w) / w, "valid"), "tab:orange", label=f"mean of {w}"
+        )
     cfg = history.config
     title = f"{cfg.get('gradient')} SGD, lr={cfg.get('learning_rate')}, batch {cfg.get('batch_size')}"
     ax.set(xlabel="iteration", ylabel="loss (cross entropy)", ylim=(0, None), title=title)
