@@ -202,7 +202,10 @@ class TwoLayerNet:
         dy = y  # the gradient of the mean loss with respect to a2: (y - onehot(t)) / N
         dy[np.arange(len(t)), t] -= 1
         dy /= len(t)
-        da1 = (dy @ self.params["W2"].T) * (1 - z1) * z1  # sigmoid' from its output z1
-        grads = Gradients(W1=rows.T @ da1, b1=da1.sum(axis=0), W2=z1.T @ dy, b2=dy.sum(axis=0))
+        with np.errstate(over="ignore", invalid="ignore"):  # named below
+            da1 = (dy @ self.params["W2"].T) * (1 - z1) * z1  # sigmoid' from its output z1
+            grads = Gradients(W1=rows.T @ da1, b1=da1.sum(axis=0), W2=z1.T @ dy, b2=dy.sum(axis=0))
+            if not math.isfinite(sum(float(g.sum()) for g in grads.values())):  # NaN and inf reach the sums
+                raise ValueError(f"{where}: the gradient overflows {rows.dtype}; scale the inputs or the weights.")
         grads.loss = loss
         return grads
