@@ -69,6 +69,8 @@ def output_dir(text: str) -> Path:
         raise argparse.ArgumentTypeError(f"cannot use {text!r:.60}: {error.strerror}") from None
     if not existing.is_dir():
         raise argparse.ArgumentTypeError(f"{existing} is a file, not a directory; choose another --out")
+    if existing == path and not set(os.listdir(path)) <= set(OUTPUTS):  # it is replaced as a whole
+        raise argparse.ArgumentTypeError(f"{path} holds other files; pass a new directory, or one a run wrote")
     name_max, path_max = os.pathconf(existing, "PC_NAME_MAX"), os.pathconf(existing, "PC_PATH_MAX")
     names = [*path.relative_to(existing).parts, f".{path.name}.12345678.old"]  # to create; the aside's name
     if max(len(os.fsencode(n)) for n in names) > name_max or len(os.fsencode(str(path))) + 40 > path_max:
@@ -117,14 +119,14 @@ def figures(history: TrainHistory) -> dict:
 
 
 def write_outputs(history: TrainHistory, out: str | os.PathLike) -> None:
-    """Write history.json, loss.png and accuracy.png into ``out`` as one set (see :func:`replace_directory`)."""
+    """Make ``out`` a directory of history.json, loss.png and accuracy.png, written as one set (replace_directory)."""
 
     def fill(directory: Path) -> None:
         (directory / "history.json").write_text(history.to_json(), encoding="utf-8")
         for name, figure in figures(history).items():
             figure.savefig(directory / name, dpi=100, facecolor="white")
 
-    replace_directory(out, fill)
+    replace_directory(out, OUTPUTS, fill)
 
 
 def save(history: TrainHistory, out: Path | None) -> bool:

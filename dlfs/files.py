@@ -46,8 +46,8 @@ def write_atomically(path: str | os.PathLike, write: Callable[[BinaryIO], object
         raise
 
 
-def replace_directory(path: str | os.PathLike, fill: Callable[[Path], object]) -> None:
-    """Make ``path`` a directory holding exactly what ``fill(directory)`` writes there: all of it, or nothing.
+def replace_directory(path: str | os.PathLike, names: Iterable[str], fill: Callable[[Path], object]) -> None:
+    """Make ``path`` a directory of the files ``names`` that ``fill(directory)`` writes there: all of them, or none.
 
     ``fill`` writes into a new directory beside ``path`` (``.<name>.<random>.tmp``); when it has
     returned and its files are on disk, an existing ``path`` is renamed aside (``.<name>.<random>.old``),
@@ -55,9 +55,10 @@ def replace_directory(path: str | os.PathLike, fill: Callable[[Path], object]) -
     between the two renames. So an interrupt, a full disk or an error in ``fill`` leaves ``path`` as it
     was and no temporaries; two calls at once leave one complete set (the last to finish wins). A
     process killed outright (SIGKILL) leaves its temporaries to the next call, which removes them,
-    or puts back an earlier set it finds moved aside with nothing in its place.
+    or puts back an earlier set it finds moved aside with nothing in its place. A ``path`` holding
+    anything but ``names`` is never replaced (FileExistsError): this deletes only what it wrote.
     """
-    path = Path(path).absolute()
+    path, names = Path(path).absolute(), set(names)
     path.parent.mkdir(parents=True, exist_ok=True)
     _restore_aside(path)
     with temporaries_in(path.parent, [f".{path.name}.*.tmp", f".{path.name}.*.old"]):
@@ -71,29 +72,36 @@ def replace_directory(path: str | os.PathLike, fill: Callable[[Path], object]) -
                 finally:
                     os.close(fd)
             os.chmod(stage, 0o755)  # mkdtemp makes it 0700
-            _swap(stage, path)
+            _swap(stage, path, names)
         finally:
             shutil.rmtree(stage, ignore_errors=True)  # nothing left after a swap
 
 
-def _swap(stage: Path, path: Path) -> None:
+def _swap(stage: Path, path: Path, names: set[str]) -> None:
     """Rename ``stage`` to ``path``, moving a ``path`` that exists aside first, and delete what was there."""
     for _ in range(100):  # another run may put its set in place between our two renames: then again
-        aside = Path(tempfile.mkdtemp(dir=path.parent, prefix=f".{path.name}.", suffix=".old"))
+        aside, done = Path(tempfile.mkdtemp(dir=path.parent, prefix=f".{path.name}.", suffix=".old")), False
         try:
             with _signals_held():
                 with contextlib.suppress(FileNotFoundError):
                     os.rename(path, aside)
+                if not set(os.listdir(aside)) <= names:
+                    os.rename(aside, path)
+                    raise FileExistsError(errno.EEXIST, f"{path} holds files other than {', '.join(sorted(names))}")
                 try:
                     os.rename(stage, path)
-                    return
+                    done = True
                 except OSError as error:
                     if error.errno not in (errno.ENOTEMPTY, errno.EEXIST):
                         with contextlib.suppress(OSError):
                             os.rename(aside, path)  # put the earlier set back
                         raise
         finally:
-            shutil.rmtree(aside, ignore_errors=True)
+            with contextlib.suppress(FileNotFoundError):  # (it is back in place)
+                if set(os.listdir(aside)) <= names:  # only ever delete a set like the one written here
+                    shutil.rmtree(aside, ignore_errors=True)
+        if done:
+            return
     raise OSError(errno.EBUSY, f"other processes keep replacing {path}")
 
 

@@ -125,14 +125,24 @@ def test_refused_after_parsing_creates_nothing_either(tmp_path, capsys, no_data)
     assert "overflow" in capsys.readouterr().err and os.listdir(tmp_path) == []
 
 
-def test_an_out_that_is_a_file_or_cannot_be_written_is_refused(tmp_path, capsys, no_data):
+def test_an_out_that_is_a_file_holds_other_files_or_cannot_be_written_is_refused(tmp_path, capsys, no_data):
     a_file = tmp_path / "results.txt"
     a_file.write_text("not a directory")
-    for out in (a_file, a_file / "run", "/proc/self/dlfs-run"):
+    for out in (a_file, a_file / "run", tmp_path, "/proc/self/dlfs-run"):  # tmp_path holds results.txt
         with pytest.raises(SystemExit) as info:
             main(["train", "--out", str(out)])
         assert info.value.code == 2
-    assert "is a file, not a directory" in capsys.readouterr().err
+    assert "is a file, not a directory" in capsys.readouterr().err and a_file.read_text() == "not a directory"
+
+
+def test_a_directory_that_holds_other_files_is_never_replaced(tmp_path):
+    # --out refuses it before training; should one appear meanwhile, the swap refuses it too
+    out = tmp_path / "run"
+    out.mkdir()
+    (out / "notes.txt").write_text("mine")
+    with pytest.raises(FileExistsError):
+        files.replace_directory(out, ["history.json"], lambda d: (d / "history.json").write_text("{}"))
+    assert os.listdir(out) == ["notes.txt"] and litter(tmp_path) == []
 
 
 def test_a_full_disk_leaves_the_earlier_set_and_no_temporaries(fake_mnist, tmp_path, monkeypatch, capsys):
@@ -236,7 +246,7 @@ def test_two_runs_writing_the_same_directory_leave_one_whole_set(tmp_path):
 def test_a_run_that_puts_its_set_in_place_between_our_two_renames(tmp_path, monkeypatch):
     # the race the retry in files._swap handles: after our first rename another run's set takes the place
     out = tmp_path / "run"
-    files.replace_directory(out, lambda d: (d / "who").write_text("first"))
+    files.replace_directory(out, ["who"], lambda d: (d / "who").write_text("first"))
     rename, raced = os.rename, []
 
     def rename_then_race(src, dst):
@@ -247,7 +257,7 @@ def test_a_run_that_puts_its_set_in_place_between_our_two_renames(tmp_path, monk
             (out / "who").write_text("other run")
 
     monkeypatch.setattr(files.os, "rename", rename_then_race)
-    files.replace_directory(out, lambda d: (d / "who").write_text("ours"))
+    files.replace_directory(out, ["who"], lambda d: (d / "who").write_text("ours"))
     assert (out / "who").read_text() == "ours" and raced and litter(tmp_path) == []
 
 
@@ -260,7 +270,7 @@ def test_an_earlier_set_moved_aside_by_a_killed_run_is_put_back(tmp_path):
         raise OSError(errno.ENOSPC, "full")
 
     with pytest.raises(OSError):
-        files.replace_directory(tmp_path / "run", fail)
+        files.replace_directory(tmp_path / "run", ["history.json"], fail)
     assert json.loads((tmp_path / "run" / "history.json").read_text()) == {"loss": [1.0]} and litter(tmp_path) == []
 
 
