@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import errno
-import math
 import os
 import signal
 import sys
@@ -21,6 +20,7 @@ from pathlib import Path
 import numpy as np
 
 from . import datasets
+from .checks import count, number
 from .files import replace_directory
 from .nets import TwoLayerNet
 from .train import GRADIENTS, TrainHistory, TrainingDiverged, TrainingStalled, train
@@ -29,30 +29,25 @@ EXIT_FAILED, EXIT_USAGE, EXIT_DID_NOT_LEARN, EXIT_INTERRUPTED = 1, 2, 3, 130
 OUTPUTS = ("history.json", "loss.png", "accuracy.png")
 
 
-def whole_at_least(minimum: int):
-    """An argparse type: a whole number >= ``minimum``."""
+def argument(convert: type, check, **options):
+    """An argparse type: the text as ``convert`` (int or float), then checked as the Python API checks it."""
 
-    def parse(text: str) -> int:
+    def parse(text: str):
         try:
-            value = int(text)
+            value = convert(text)
         except ValueError:
-            raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-        if value < minimum:
-            raise argparse.ArgumentTypeError(f"must be at least {minimum}, got {value}")
-        return value
+            kind = "a whole number" if convert is int else "a number"
+            raise argparse.ArgumentTypeError(f"expected {kind}, got {text!r}") from None
+        try:
+            return check(value, "the value", "", **options)
+        except (TypeError, ValueError) as error:
+            raise argparse.ArgumentTypeError(str(error).removeprefix(": ")) from None
 
     return parse
 
 
-def positive_float(text: str) -> float:
-    """An argparse type: a finite number > 0."""
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
-    if not math.isfinite(value) or value <= 0:
-        raise argparse.ArgumentTypeError(f"must be a finite number > 0, got {text}")
-    return value
+AT_LEAST_0, AT_LEAST_1 = argument(int, count, minimum=0), argument(int, count, minimum=1)
+POSITIVE = argument(float, number, positive=True)
 
 
 def output_dir(text: str) -> Path:
@@ -205,22 +200,20 @@ def parser() -> argparse.ArgumentParser:
     main_parser = argparse.ArgumentParser(prog="python -m dlfs", description="Deep Learning from Scratch, chapter 4.")
     sub = main_parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     p = sub.add_parser("fetch-mnist", help="download and verify MNIST (or check the cached copy)")
-    p.add_argument(
-        "--data-dir", type=Path, default=None, help="where to cache it (default: $DLFS_DATA_DIR, else data/)"
-    )
+    p.add_argument("--data-dir", type=Path, help="where to cache it (default: $DLFS_DATA_DIR, else data/)")
     p.add_argument("--force", action="store_true", help="fetch again even if the cache verifies")
     p.add_argument("-q", "--quiet", action="store_true", help="print only the cache path, or the error")
     p.set_defaults(func=run_fetch)
     p = sub.add_parser("train", help="train a TwoLayerNet on MNIST by mini-batch SGD (the book's train_neuralnet.py)")
-    p.add_argument("--iters", type=whole_at_least(1), default=10_000, help="number of updates (default 10000)")
-    p.add_argument("--batch-size", type=whole_at_least(1), default=100, help="mini-batch size (default 100)")
-    p.add_argument("--lr", type=positive_float, default=0.1, help="learning rate (default 0.1)")
-    p.add_argument("--hidden", type=whole_at_least(1), default=50, help="hidden units (default 50)")
-    p.add_argument("--weight-init-std", type=positive_float, default=0.01, help="std of the initial weights")
+    p.add_argument("--iters", type=AT_LEAST_1, default=10_000, help="number of updates (default 10000)")
+    p.add_argument("--batch-size", type=AT_LEAST_1, default=100, help="mini-batch size (default 100)")
+    p.add_argument("--lr", type=POSITIVE, default=0.1, help="learning rate (default 0.1)")
+    p.add_argument("--hidden", type=AT_LEAST_1, default=50, help="hidden units (default 50)")
+    p.add_argument("--weight-init-std", type=POSITIVE, default=0.01, help="std of the initial weights")
     p.add_argument("--gradient", choices=GRADIENTS, default="backprop", help="how to compute the gradient")
-    p.add_argument("--seed", type=whole_at_least(0), default=0, help="seeds the weights and the mini-batches")
+    p.add_argument("--seed", type=AT_LEAST_0, default=0, help="seeds the weights and the mini-batches")
     p.add_argument("--dtype", choices=("float32", "float64"), help="default float32 (backprop), float64 (numerical)")
-    p.add_argument("--blas-threads", type=whole_at_least(0), default=1, metavar="N", help="0: numpy's default")
+    p.add_argument("--blas-threads", type=AT_LEAST_0, default=1, metavar="N", help="0: numpy's default")
     p.add_argument("--out", metavar="DIR", type=output_dir, help="write history.json, loss.png, accuracy.png here")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
     p.set_defaults(func=run_train)

@@ -1,28 +1,23 @@
 """The book's numerical gradient of TwoLayerNet, computed without 79,520 forward passes (notebook 07).
 
-``TwoLayerNet.numerical_gradient`` nudges one parameter θ_i at a time by ±h and runs the whole
-network twice for the central difference (중심 차분) g_i = (L(θ + h·e_i) − L(θ − h·e_i)) / 2h, where
-L = −(1/N) Σ_n log(softmax(a2_n)[t_n] + 1e-7), a1 = x W1 + b1, z1 = sigmoid(a1), a2 = z1 W2 + b2.
-Most of each pass recomputes numbers the nudge cannot change:
+``TwoLayerNet.numerical_gradient`` nudges one parameter θ_i at a time by ±h and runs the whole network
+twice for the central difference (중심 차분) g_i = (L(θ + h·e_i) − L(θ − h·e_i)) / 2h, with
+L = −(1/N) Σ_n log(softmax(a2_n)[t_n] + 1e-7), a1 = x W1 + b1, z1 = sigmoid(a1), a2 = z1 W2 + b2. But
+nudging W1[i, j] moves a1[n, j] by h·x[n, i] (one hidden unit, only samples whose pixel i is not zero),
+b1[j] moves a1[:, j] by h, W2[j, k] moves a2[:, k] by h·z1[:, j], and b2[k] moves a2[:, k] by h. So each
+nudged per-sample loss follows from the *unnudged* forward pass and a few numbers: this module evaluates
+those per-sample loss changes for every parameter at once, in float64, and forms the same central
+differences (not backpropagation, not a linearisation). Three devices keep it exact:
 
-* nudging W1[i, j] moves a1[n, j] by h·x[n, i]: one hidden unit, and only samples whose pixel i
-  is not zero (about 19 % of MNIST pixels); b1[j] moves a1[:, j] by h;
-* nudging W2[j, k] moves a2[:, k] by h·z1[:, j], and b2[k] moves a2[:, k] by h.
-
-So each nudged per-sample loss follows from the *unnudged* forward pass and a few numbers. This
-module evaluates those per-sample loss changes for every parameter at once, in float64, and forms
-the same central differences: not backpropagation, not a linearisation. Three devices keep it exact:
-
-* the sigmoid's change without cancellation: sigmoid(a + s) − sigmoid(a) = −expm1(−s)·sigmoid(a + s)·sigmoid(−a);
-* the loss change when the logits move by δ: with p = softmax(a2_n), φ = Σ_k p_k expm1(δ_k) and
-  r − 1 = (expm1(δ_t) − φ) / (1 + φ), ℓ(nudged) − ℓ = −log1p(p_t / (p_t + 1e-7) · (r − 1));
+* sigmoid(a + s) − sigmoid(a) = −expm1(−s)·sigmoid(a + s)·sigmoid(−a), without cancellation;
+* with p = softmax(a2_n), logits moved by δ, φ = Σ_k p_k expm1(δ_k) and r − 1 = (expm1(δ_t) − φ) / (1 + φ):
+  ℓ(nudged) − ℓ = −log1p(p_t / (p_t + 1e-7) · (r − 1));
 * for W1 and b1, δ_k = dz·W2[j, k] with a tiny dz, so the class sums are power series in dz whose
-  coefficients Σ_k p_k W2[j, k]^m depend only on the sample and the hidden unit: computed once per
-  sample, stopped where the remainder is provably below float64 rounding (:func:`series_order`).
+  coefficients Σ_k p_k W2[j, k]^m depend only on the sample and the hidden unit, stopped where the
+  remainder is provably below float64 rounding (:func:`series_order`).
 
-The loop subtracts two losses of about 2.3 and keeps rounding noise of about 1e-12 in every entry;
-these per-sample differences do not, so the two agree within that noise (tests/test_fast_gradient.py).
-Each (sample, grey value) pair is evaluated once; zero pixels are skipped (their change is exactly 0).
+The loop subtracts two losses of about 2.3 and keeps about 1e-12 of rounding noise in every entry;
+these differences do not, so the two agree within that noise (tests/test_fast_gradient.py).
 """
 
 from __future__ import annotations

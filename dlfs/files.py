@@ -12,16 +12,14 @@ import errno
 import os
 import shutil
 import signal
-import stat
 import tempfile
-import time
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import BinaryIO
 
 try:
     import fcntl
-except ImportError:  # Windows: temporaries are then recognised by age (see temporaries_in)
+except ImportError:  # Windows: no leftovers are removed (see temporaries_in)
     fcntl = None
 
 
@@ -129,81 +127,31 @@ def _restore_aside(path: Path) -> None:
                 return
 
 
-# A process killed outright (SIGKILL, a kernel restart, a power cut) runs no clean-up: its temporaries
-# stay. They are recognised by their names, and told apart from those of a process still running by a
-# lock: every process making temporaries in a directory holds a shared flock(2) on it while they exist,
-# and the kernel drops a dead process's locks whatever killed it. So "nobody holds the lock" means
-# "nobody is making temporaries here", without guessing from pids or ages. Where there are no such
-# locks (Windows, some network file systems), a temporary untouched for STALE_AFTER seconds counts as
-# left behind.
-
-#: Seconds after which, where no lock can tell, an untouched temporary counts as left behind.
-STALE_AFTER = 24 * 3600.0
-
-
 @contextlib.contextmanager
-def temporaries_in(
-    directory: str | os.PathLike, patterns: Iterable[str], stale_after: float = STALE_AFTER
-) -> Iterator[list[Path]]:
-    """Make temporaries in ``directory`` safely from other processes; first remove those left behind.
+def temporaries_in(directory: str | os.PathLike, patterns: list[str]) -> Iterator[list[Path]]:
+    """Hold a shared lock on ``directory`` for the block, after removing the temporaries that killed runs left.
 
-    On entry, the files and directories matching the glob ``patterns`` that no running process owns
-    are removed (never symbolic links; what cannot be removed is left), and the list of them is
-    yielded. Inside the block this process holds a shared lock on ``directory``, which keeps its own
-    temporaries safe from the same clean-up run by others.
+    Every process making temporaries there holds a shared flock(2) on the directory while they exist,
+    and the kernel drops a dead process's locks however it died. So when an exclusive lock can be had,
+    nobody is making temporaries there, and the files and directories matching the glob ``patterns``
+    were left by the dead: they are removed, and listed as the block's value. (Where there are no such
+    locks, as on Windows, they are left.)
     """
-    directory = Path(directory)
-    fd = None
+    directory, fd, removed = Path(directory), None, []
     if fcntl is not None:
         with contextlib.suppress(OSError):
             fd = os.open(directory, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
     try:
-        if fd is None:
-            removed = _remove_matching(directory, patterns, older_than=stale_after)
-        else:
-            try:
+        if fd is not None:
+            with contextlib.suppress(OSError):  # BlockingIOError: another run is writing here; leave all
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                alone = True
-            except BlockingIOError:
-                alone = False  # another process is making temporaries: they look the same as stale ones
-            except OSError:  # no locks on this file system (e.g. ENOLCK over NFS): fall back to age
-                os.close(fd)
-                fd, alone = None, False
-            if alone:  # nobody else makes temporaries here now: whatever matches was left by the dead
-                removed = _remove_matching(directory, patterns, older_than=None)
-            else:
-                removed = [] if fd is not None else _remove_matching(directory, patterns, older_than=stale_after)
-            if fd is not None:
-                fcntl.flock(fd, fcntl.LOCK_SH)  # blocks only while another process removes stale temporaries
+                for path in sorted(p for pattern in patterns for p in directory.glob(pattern)):
+                    with contextlib.suppress(OSError):
+                        shutil.rmtree(path) if path.is_dir() and not path.is_symlink() else path.unlink()
+                        removed.append(path)
+            with contextlib.suppress(OSError):
+                fcntl.flock(fd, fcntl.LOCK_SH)  # waits only while another run removes leftovers
         yield removed
     finally:
         if fd is not None:
             os.close(fd)  # releases the lock
-
-
-def _remove_matching(directory: Path, patterns: Iterable[str], older_than: float | None) -> list[Path]:
-    removed = []
-    for path in sorted(p for pattern in patterns for p in directory.glob(pattern)):
-        try:
-            mode = path.lstat().st_mode
-            if older_than is not None and time.time() - _last_change(path) < older_than:
-                continue
-            if stat.S_ISDIR(mode):
-                shutil.rmtree(path)
-            elif stat.S_ISREG(mode):
-                path.unlink()
-            else:
-                continue  # a symbolic link or a device: not something we make
-        except OSError:
-            continue  # gone already, or not ours to remove: leave it
-        removed.append(path)
-    return removed
-
-
-def _last_change(path: Path) -> float:
-    """The newest modification time in ``path`` (a file, or a directory and everything in it)."""
-    times = [path.lstat().st_mtime]
-    if stat.S_ISDIR(path.lstat().st_mode):
-        for root, dirs, files in os.walk(path):
-            times += [os.lstat(os.path.join(root, name)).st_mtime for name in dirs + files]
-    return max(times)

@@ -1,24 +1,18 @@
 """Mini-batch SGD (확률적 경사 하강법) for TwoLayerNet: the book's ``train_neuralnet.py`` as a function.
 
-Taught in notebooks/06_two_layer_net_mnist.ipynb, which first writes the loop out cell by cell;
-``python -m dlfs train`` runs it from a terminal. Each iteration is the book's (4.5.2-4.5.3):
+Taught in notebooks/06_two_layer_net_mnist.ipynb; ``python -m dlfs train`` runs it from a terminal.
+Each iteration is the book's (4.5.2-4.5.3): draw a mini-batch (미니배치) of row indices with
+replacement (the book's ``np.random.choice``, seeded); ask the net for the gradient (기울기) of its
+loss; update every parameter, ``params[key] -= learning_rate * grad[key]``; record the loss, and once
+per epoch (에폭) the accuracy (정확도) on the whole training and test sets. Only the net's own methods
+are called, so a subclass's are the ones used.
 
-1. draw a mini-batch (미니배치) of ``batch_size`` row indices with replacement, like the book's
-   ``np.random.choice(train_size, batch_size)`` but from a seeded generator;
-2. ask the net for the gradient (기울기) of that batch's loss: ``net.gradient`` (backprop), or
-   ``net.fast_numerical_gradient`` (numerical; ``net.numerical_gradient`` if it has no fast one);
-3. update every parameter: ``params[key] -= learning_rate * grad[key]``;
-4. record the loss, and once per epoch (에폭) the accuracy (정확도) on the whole training and test
-   sets: after updates 0, iter_per_epoch, 2·iter_per_epoch, ... (600 for MNIST and batch 100).
-
-Only the net's own methods are called, so a subclass's methods are the ones used. Three differences
-from the book's script: ``history.loss[i]`` is the loss of batch ``i`` *before* update ``i``, taken
-from the gradient's own forward pass when the gradient carries it (``TwoLayerNet.gradient`` does;
-otherwise ``net.loss`` is called), instead of a second forward pass after the update; the
-accuracies are measured once more after the last update, so the last ones describe the net that
-``train`` returns; and the mini-batch steps run with one BLAS thread (see ``blas_threads``). A run
-that ends no better than guessing is reported (:class:`TrainingStalled`), one whose loss blows up
-is stopped (:class:`TrainingDiverged`).
+Three differences from the book's script: ``history.loss[i]`` is the loss of batch ``i`` *before*
+update ``i``, from the gradient's own forward pass when the gradient carries it (``TwoLayerNet``'s
+does; otherwise ``net.loss`` is called), not from a second forward pass after the update; the
+accuracies are measured once more after the last update (the last ones describe the net ``train``
+returns); the mini-batch steps run with one BLAS thread. A run that ends no better than guessing is
+reported (:class:`TrainingStalled`), one whose loss blows up is stopped (:class:`TrainingDiverged`).
 """
 
 from __future__ import annotations
@@ -252,7 +246,10 @@ def _run(history: TrainHistory, net, step, data: dict, rng: np.random.Generator,
         with limit, np.errstate(over="ignore", invalid="ignore"):  # a blow-up is named by TrainingDiverged
             for i in range(cfg["iters_num"]):
                 batch = rng.integers(0, len(t), size=cfg["batch_size"])  # = np.random.choice, seeded
-                loss, grads = step(x[batch], t[batch])
+                try:
+                    loss, grads = step(x[batch], t[batch])
+                except ValueError as error:  # the data were checked: what goes wrong now is the parameters
+                    raise TrainingDiverged(i, history, math.nan, str(error)) from None
                 _record_loss(history, i, loss)
                 for key, grad in grads.items():
                     net.params[key] -= cfg["learning_rate"] * grad  # in place: the caller's net learns
@@ -299,12 +296,15 @@ def _record_loss(history: TrainHistory, i: int, loss: float) -> None:
 def _evaluate(history: TrainHistory, i: int, net, data: dict) -> None:
     """Measure the accuracies after update ``i`` (after checking that the update left the parameters finite)."""
     key = bad_parameter(net.params)
-    if key is not None:
-        raise TrainingDiverged(i, history, math.nan, f"params['{key}'] holds inf or NaN")
+    try:
+        if key is not None:
+            raise ValueError(f"params['{key}'] holds inf or NaN")
+        accuracies = [float(net.accuracy(*data[name])) for name in ("train", "test") if name in data]
+    except ValueError as error:
+        raise TrainingDiverged(i, history, math.nan, str(error)) from None
     history.epoch_iters.append(i)
-    history.train_acc.append(float(net.accuracy(*data["train"])))
-    if "test" in data:
-        history.test_acc.append(float(net.accuracy(*data["test"])))
+    history.train_acc.append(accuracies[0])
+    history.test_acc += accuracies[1:]
 
 
 def learning_problem(history: TrainHistory, t_train: np.ndarray) -> str | None:

@@ -144,6 +144,21 @@ def test_a_loss_that_is_not_finite_stops_at_its_iteration(data):
     assert len(info.value.history.loss) == 7 and math.isnan(info.value.loss)
 
 
+def test_parameters_that_blow_up_between_evaluations_stop_the_run_as_diverged(data):
+    x, t, _, _ = data
+
+    class InfAt(TwoLayerNet):  # its gradient blows W1 up at the third call
+        calls = 0
+
+        def gradient(self, xb, tb):
+            grads, self.calls = super().gradient(xb, tb), self.calls + 1
+            grads["W1"][0, 0] = -np.inf if self.calls == 3 else grads["W1"][0, 0]
+            return grads
+
+    with pytest.raises(TrainingDiverged, match=r"iteration 3 .*params\['W1'\] holds NaN or inf"):
+        train(InfAt(20, 10, 3, seed=0), x, t, iters_num=100, batch_size=10, progress=False)
+
+
 def test_a_subclass_gets_its_own_methods_called(data):
     x, t, _, _ = data
     calls = []
