@@ -203,7 +203,7 @@ class TwoLayerNet:
         dy[np.arange(len(t)), t] -= 1
         dy /= len(t)
         with np.errstate(over="ignore", invalid="ignore"):  # named below
-            da1 = (dy @ self.params["W2"].T) * (1 - z1) * z1  # sigmoid' from its output z1
+            da1 = (1 - z1) * z1 * (dy @ self.params["W2"].T)  # sigmoid'(a1) from its output z1, as the book
             grads = Gradients(W1=rows.T @ da1, b1=da1.sum(axis=0), W2=z1.T @ dy, b2=dy.sum(axis=0))
             if not math.isfinite(sum(float(g.sum()) for g in grads.values())):  # NaN and inf reach the sums
                 raise ValueError(f"{where}: the gradient overflows {rows.dtype}; scale the inputs or the weights.")
