@@ -78,6 +78,28 @@ def float_array(value, name: str, where: str, **options) -> np.ndarray:
     return x if x.dtype.kind == "f" else x.astype(np.float64)
 
 
+def nudgeable(x, h, where: str) -> float:
+    """Check ``x`` for a nudge by ±``h`` in place: a writable float32/float64 ndarray, finite, x ± h too; returns h.
+
+    Integers are refused (x + 1e-4 is truncated back to x), and so is float16 (x ± 1e-4 rounds back to x).
+    """
+    if type(x) is not np.ndarray:
+        raise TypeError(
+            f"{where}: x must be a numpy array of floats, got {type(x).__name__}; pass np.array(..., float)."
+        )
+    if x.dtype not in (np.float32, np.float64):
+        raise TypeError(
+            f"{where}: x must be float32 or float64, got {x.dtype}: h = 1e-4 is lost; pass x.astype(float)."
+        )
+    if not x.flags.writeable:
+        raise ValueError(f"{where}: x is read-only, but it is nudged in place; pass a writable copy, x.copy().")
+    real_array(x, "x", where)  # no NaN or inf
+    h = number(h, "h", where, positive=True)
+    if x.size and float(np.abs(x).max()) + h > float(np.finfo(x.dtype).max):
+        raise ValueError(f"{where}: x ± h overflows {x.dtype}; use a smaller h (the book uses 1e-4).")
+    return h
+
+
 def labels(t, n_rows: int, n_classes: int, where: str) -> np.ndarray:
     """Integer class labels of shape (n_rows,), from labels (n_rows,) or one-hot rows (n_rows, n_classes).
 

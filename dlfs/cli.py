@@ -130,12 +130,9 @@ def save(history: TrainHistory, out: Path | None) -> bool:
         return True
     try:
         write_outputs(history, out)
-    except OSError as error:
-        if error.errno == errno.ENOSPC:
-            print(f"error: no space left on the device to write {out}; free some, then run again.", file=sys.stderr)
-        else:
-            print(f"error: could not write {out}: {error.strerror or error}", file=sys.stderr)
-        print("(the earlier files there, if any, are unchanged)", file=sys.stderr)
+    except OSError as error:  # a full disk above all; the earlier set there (if any) is unchanged
+        problem = "no space left on the device" if error.errno == errno.ENOSPC else error.strerror or str(error)
+        print(f"error: could not write {out}: {problem}; any earlier results there are unchanged.", file=sys.stderr)
         return False
     print(f"wrote {', '.join(OUTPUTS)} in {out}", file=sys.stderr)
     return True

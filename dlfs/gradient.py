@@ -14,7 +14,7 @@ from collections.abc import Callable
 import numpy as np
 from numpy.typing import ArrayLike
 
-from .checks import count, float_array, number
+from .checks import count, float_array, nudgeable, number
 
 #: The book's step for numerical differentiation: small, but not so small that float64 rounding
 #: swamps the difference (notebook 02's error-versus-h figure).
@@ -80,22 +80,8 @@ def numerical_gradient(f: Callable[[np.ndarray], float], x: np.ndarray, h: float
     back to x for |x| >= 0.25). An ``f`` that changes its argument is refused (ValueError) and ``x``
     restored. Returns an array shaped like ``x`` and of its dtype, finite.
     """
-    where = "numerical_gradient"
-    if not isinstance(x, np.ndarray) or isinstance(x, (np.ma.MaskedArray, np.matrix)):
-        raise TypeError(
-            f"{where}: x must be a numpy array of floats, got {type(x).__name__}; pass np.array(..., float)."
-        )
-    if x.dtype not in (np.float32, np.float64):
-        raise TypeError(
-            f"{where}: x must be float32 or float64, got {x.dtype}: h = 1e-4 is lost; pass x.astype(float)."
-        )
-    if not x.flags.writeable:
-        raise ValueError(f"{where}: x is read-only, but it is nudged in place; pass a writable copy, x.copy().")
-    float_array(x, "x", where)  # no NaN or inf
-    h = number(h, "h", where, positive=True)
-    if x.size and float(np.abs(x).max()) + h > float(np.finfo(x.dtype).max):
-        raise ValueError(f"{where}: x ± h overflows {x.dtype}; use a smaller h (the book uses 1e-4).")
-    return _gradient(f, x, h, where)
+    h = nudgeable(x, h, "numerical_gradient")  # x: a writable float32/float64 array, finite; h > 0
+    return _gradient(f, x, h, "numerical_gradient")
 
 
 def _descend(f: Callable[[np.ndarray], float], init_x: ArrayLike, lr: float, step_num: int, where: str):

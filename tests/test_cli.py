@@ -156,6 +156,9 @@ def test_a_full_disk_leaves_the_earlier_set_and_no_temporaries(fake_mnist, tmp_p
     monkeypatch.setattr(Figure, "savefig", full)
     assert run("--seed", "2", "--out", str(out)) == 1
     err = capsys.readouterr().err
+    assert [line for line in err.splitlines() if "error" in line] == [
+        line for line in err.splitlines() if "no space left" in line
+    ]
     assert "no space left" in err and "Traceback" not in err
     assert {name: (out / name).read_bytes() for name in OUTPUTS} == before and litter(tmp_path) == []
 
