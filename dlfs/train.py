@@ -159,7 +159,7 @@ def train(
     config |= {"iter_per_epoch": max(train_size / batch_size, 1), "dtype": str(_dtype(net))}
     history = TrainHistory(config=config)
     _run(history, net, step, data, np.random.default_rng(seed), progress)
-    history.problem = learning_problem(history, data["train"][1])
+    history.problem = _learning_problem(history, data["train"][1])
     if history.problem:
         warnings.warn(history.problem, TrainingStalled, stacklevel=2)
     return history
@@ -307,7 +307,7 @@ def _evaluate(history: TrainHistory, i: int, net, data: dict) -> None:
     history.test_acc += accuracies[1:]
 
 
-def learning_problem(history: TrainHistory, t_train: np.ndarray) -> str | None:
+def _learning_problem(history: TrainHistory, t_train: np.ndarray) -> str | None:
     """Why a finished run did not learn, in words; None if it did (or ran too briefly to tell).
 
     "Did not learn": at least STALL_MIN_ITERS iterations and a final training accuracy within
