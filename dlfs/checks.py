@@ -84,13 +84,9 @@ def nudgeable(x, h, where: str) -> float:
     Integers are refused (x + 1e-4 is truncated back to x), and so is float16 (x ± 1e-4 rounds back to x).
     """
     if type(x) is not np.ndarray:
-        raise TypeError(
-            f"{where}: x must be a numpy array of floats, got {type(x).__name__}; pass np.array(..., float)."
-        )
+        raise TypeError(f"{where}: x must be a numpy array of floats, got {type(x).__name__}.")
     if x.dtype not in (np.float32, np.float64):
-        raise TypeError(
-            f"{where}: x must be float32 or float64, got {x.dtype}: h = 1e-4 is lost; pass x.astype(float)."
-        )
+        raise TypeError(f"{where}: x must be float32 or float64, got {x.dtype}; pass x.astype(float).")
     if not x.flags.writeable:
         raise ValueError(f"{where}: x is read-only, but it is nudged in place; pass a writable copy, x.copy().")
     real_array(x, "x", where)  # no NaN or inf
@@ -108,19 +104,12 @@ def labels(t, n_rows: int, n_classes: int, where: str) -> np.ndarray:
     t = real_array(t, "t", where, bools=False)
     if t.ndim == 2:
         if t.shape != (n_rows, n_classes) or not (np.isin(t, (0, 1)).all() and (t.sum(axis=1) == 1).all()):
-            raise ValueError(
-                f"{where}: 2-D targets must be one-hot rows (a single 1 each) of shape ({n_rows}, {n_classes}); "
-                f"got shape {t.shape}. Or pass integer labels of shape ({n_rows},)."
-            )
+            raise ValueError(f"{where}: 2-D targets must be one-hot rows of shape ({n_rows}, {n_classes}).")
         return t.argmax(axis=1)
     if t.shape != (n_rows,):
-        raise ValueError(
-            f"{where}: {n_rows} rows of predictions need {n_rows} targets; got targets of shape {t.shape}."
-        )
+        raise ValueError(f"{where}: {n_rows} rows need {n_rows} targets (labels or one-hot rows), got {t.shape}.")
     if t.dtype.kind == "f" and not (t == np.round(t)).all():
-        raise TypeError(
-            f"{where}: labels must be whole numbers 0..{n_classes - 1}; pass t.astype(int) or one-hot rows."
-        )
+        raise TypeError(f"{where}: labels must be whole numbers 0..{n_classes - 1}; pass t.astype(int).")
     if n_rows and (t.min() < 0 or t.max() >= n_classes):
         raise ValueError(f"{where}: labels must be in 0..{n_classes - 1}, got {t.min():g}..{t.max():g}.")
     return t.astype(np.intp, copy=False)
@@ -135,7 +124,4 @@ def finite_parameters(params: dict[str, np.ndarray], where: str) -> None:
     """Refuse parameters holding NaN or inf (ValueError naming the parameter)."""
     key = bad_parameter(params)
     if key is not None:
-        raise ValueError(
-            f"{where}: params['{key}'] holds NaN or inf, so the network's outputs are not numbers. "
-            "Build a new net (and lower the learning rate that blew it up)."
-        )
+        raise ValueError(f"{where}: params['{key}'] holds NaN or inf; build a new net (and lower the learning rate).")

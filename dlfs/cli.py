@@ -69,9 +69,7 @@ def output_dir(text: str) -> Path:
     name_max, path_max = os.pathconf(existing, "PC_NAME_MAX"), os.pathconf(existing, "PC_PATH_MAX")
     names = [*path.relative_to(existing).parts, f".{path.name}.12345678.old"]  # to create; the aside's name
     if max(len(os.fsencode(n)) for n in names) > name_max or len(os.fsencode(str(path))) + 40 > path_max:
-        raise argparse.ArgumentTypeError(
-            f"the name is too long for this file system ({os.strerror(errno.ENAMETOOLONG)})"
-        )
+        raise argparse.ArgumentTypeError(f"the name is too long here ({os.strerror(errno.ENAMETOOLONG)})")
     where = path.parent if existing == path else existing  # where the new set is written
     try:
         with tempfile.TemporaryFile(dir=where):  # an unnamed file where the system allows: nothing to see
@@ -93,11 +91,9 @@ def figures(history: TrainHistory) -> dict:
     loss, accuracy = Figure(figsize=(7, 4), layout="constrained"), Figure(figsize=(7, 4), layout="constrained")
     ax, n = loss.subplots(), len(history.loss)
     ax.plot(history.loss, lw=0.6, color="tab:blue", alpha=0.6, label="mini-batch loss")
-    w = max(n // 50, 5)
-    if n >= w:  # a running mean shows the trend through the batch-to-batch noise
-        ax.plot(
-            np.arange(w - 1, n), np.convolve(history.loss, np.ones(w) / w, "valid"), "tab:orange", label=f"mean of {w}"
-        )
+    w = max(n // 50, 5)  # a running mean shows the trend through the batch-to-batch noise
+    mean = np.convolve(history.loss, np.ones(w) / w, "valid") if n >= w else []
+    ax.plot(np.arange(len(mean)) + (w - 1) / 2, mean, "tab:orange", label=f"mean of {w}")  # centred: no lag
     cfg = history.config
     title = f"{cfg.get('gradient')} SGD, lr={cfg.get('learning_rate')}, batch {cfg.get('batch_size')}"
     ax.set(xlabel="iteration", ylabel="loss (cross entropy)", ylim=(0, None), title=title)

@@ -187,9 +187,7 @@ def _dtype(net) -> np.dtype:
     """The dtype of the net's parameters (refusing a net without float parameters, or with NaN or inf in them)."""
     params = getattr(net, "params", None)
     if not isinstance(params, dict) or not params:
-        raise TypeError(
-            f"train: net must have a dict of parameter arrays in .params (like TwoLayerNet), got {net!r:.80}."
-        )
+        raise TypeError(f"train: net must have a dict of parameter arrays in .params, like TwoLayerNet: {net!r:.60}.")
     for key, value in params.items():
         if not isinstance(value, np.ndarray) or value.dtype.kind != "f":
             raise TypeError(f"train: params[{key!r}] must be a float array, got {type(value).__name__}.")
@@ -221,9 +219,7 @@ def _gradient_step(net, gradient: str):
     else:
         method = getattr(net, "gradient", None)
     if not callable(method):
-        raise TypeError(
-            f"train: gradient={gradient!r} needs a net with a {gradient} gradient method; {net!r:.80} has none."
-        )
+        raise TypeError(f"train: gradient={gradient!r} needs a net with that gradient method; {net!r:.60} has none.")
 
     def step(x_batch: np.ndarray, t_batch: np.ndarray) -> tuple[float, dict[str, np.ndarray]]:
         grads = method(x_batch, t_batch)
