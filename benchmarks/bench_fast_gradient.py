@@ -35,9 +35,9 @@ import tracemalloc
 import benchlib
 import book_loop
 import numpy as np
+from threadpoolctl import threadpool_limits
 
 from dlfs import TwoLayerNet, load_mnist
-from dlfs.blas import blas_thread_limit
 
 KEYS = ("W1", "b1", "W2", "b2")
 TOLERANCE = 1e-9
@@ -115,7 +115,7 @@ def main(argv: list[str] | None = None) -> int:
 
     states = ["initial weights"] + ([f"after {args.trained_iters} SGD steps"] if args.trained_iters else [])
     order, sides, ratios, results = [], {}, {}, {}
-    with benchlib.LoadMonitor(args.max_wait) as load, blas_thread_limit(args.blas_threads or None):
+    with benchlib.LoadMonitor(args.max_wait) as load, threadpool_limits(args.blas_threads or None, user_api="blas"):
         for state in states:
             if state != states[0]:  # the book's SGD with backprop, for realistic weights
                 for _ in range(args.trained_iters):

@@ -5,13 +5,13 @@
 Runs, as whole processes and alternately (numerical, backprop, backprop, numerical, ...),
 
     python -m dlfs train --iters 10000 --batch-size 100 --lr 0.1 --hidden 50 \\
-        --gradient numerical --seed 0 --dtype float64 --no-progress --out benchmarks/results/numerical_10k
+        --gradient numerical --seed 0 --dtype float64 --no-progress --out DIR
 
 (the 39,760 central differences of every iteration come from ``fast_numerical_gradient``)
-and the same command with ``--gradient backprop`` into ``numerical_10k/backprop``. The
-first run of each side writes its ``history.json``, ``loss.png`` and ``accuracy.png``
-there; the later runs write to a temporary directory and must repeat the first exactly
-(same losses, same accuracies). Records in ``results/numerical_10k.json`` every wall
+and the same command with ``--gradient backprop``, each into a temporary DIR. The
+``history.json``, ``loss.png`` and ``accuracy.png`` of the first run of each side are kept
+in ``results/numerical_10k`` and ``numerical_10k/backprop``; the later runs must repeat
+the first exactly (same losses, same accuracies). Records in ``results/numerical_10k.json`` every wall
 time, CPU time and peak memory, the loop's own time, the final accuracies, and where
 the numerical and the backprop runs differ (accuracies in whole images at each
 evaluation, the largest gap between the loss curves). Prints the ratio.
@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import shlex
+import shutil
 import sys
 import tempfile
 from pathlib import Path
@@ -87,10 +88,14 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{args.iters} iterations per run; {len(order)} processes in this order: {', '.join(order)}", flush=True)
     with tempfile.TemporaryDirectory() as tmp, benchlib.LoadMonitor(args.max_wait) as load:
         for k, name in enumerate(order):
-            out = kept[name] if not runs[name] else Path(tmp) / f"{name}-{k}"
+            out = Path(tmp) / f"{name}-{k}"  # a directory of its own: --out replaces it as a whole
             cmd = command(name, args.iters, hidden, out)
             run = benchlib.run_process(cmd)
             run["history"] = TrainHistory.from_json(out / "history.json")
+            if not runs[name]:  # the first run of each side is kept, next to the README and the other side
+                kept[name].mkdir(parents=True, exist_ok=True)
+                for file in ("history.json", "loss.png", "accuracy.png"):
+                    shutil.copyfile(out / file, kept[name] / file)
             run["command"] = shlex.join(["python", *cmd[1:]])
             runs[name].append(run)
             h = run["history"]

@@ -38,8 +38,8 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from threadpoolctl import threadpool_info
 
-from dlfs.blas import openblas_thread_controls
 from dlfs.files import write_atomically
 
 SCHEMA = "dlfs-benchmark/1"
@@ -127,8 +127,7 @@ def blas_info() -> dict[str, Any]:
         info = {k: blas.get(k) for k in ("name", "version", "openblas configuration") if blas.get(k) is not None}
     except (TypeError, KeyError):
         info = {"name": "unknown (numpy too old to report it)"}
-    controls = openblas_thread_controls()
-    info["threads"] = controls[1]() if controls is not None else None
+    info["threads"] = max((lib["num_threads"] for lib in threadpool_info() if lib["user_api"] == "blas"), default=None)
     info["OPENBLAS_NUM_THREADS"] = os.environ.get("OPENBLAS_NUM_THREADS")
     return info
 

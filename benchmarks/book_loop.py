@@ -38,9 +38,9 @@ import sys
 import time
 
 import numpy as np
+from threadpoolctl import threadpool_info
 
 from dlfs import load_mnist
-from dlfs.blas import openblas_thread_controls
 
 
 # ---------------------------------------------------------------------------
@@ -208,8 +208,7 @@ def main(argv: list[str] | None = None) -> int:
     (x_train, t_train), (x_test, t_test) = load_mnist(normalize=True, one_hot_label=True)
     np.random.seed(args.seed)
     network = TwoLayerNet(input_size=784, hidden_size=args.hidden, output_size=10)
-    controls = openblas_thread_controls()
-    threads = controls[1]() if controls is not None else "unknown"
+    threads = max((lib["num_threads"] for lib in threadpool_info() if lib["user_api"] == "blas"), default="unknown")
 
     start = time.perf_counter()
     lists = train_neuralnet(network, x_train, t_train, x_test, t_test, args.iters, args.batch_size, args.lr)

@@ -7,13 +7,12 @@ Every name a reader of the book types is importable from here::
 The notebooks in ``notebooks/`` teach each of them; every docstring names its notebook.
 How the modules depend on each other (each only on those above it)::
 
-    checks, files                  argument checks, atomic writes
+    checks, files, language       the argument checks, atomic writes, the language of feedback
     functions                      activations and losses
     gradient, examples             numerical differentiation, gradient descent, example functions
-    fast_gradient, nets            the networks and their kernels
-    train, blas, datasets          mini-batch SGD, MNIST
-    plots.*, widgets               the figures and slider explorers of the notebooks
-    cli                            python -m dlfs
+    fast_gradient, nets            the networks, and the fast numerical gradient
+    train, datasets                mini-batch SGD, MNIST
+    exercises, cli                 check/hint/solution; python -m dlfs
 """
 
 from importlib.metadata import PackageNotFoundError, version

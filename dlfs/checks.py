@@ -1,10 +1,9 @@
-"""Argument checks shared by the whole package, each written once.
+"""The one validation layer: every public function of dlfs checks its arguments here, at its entry.
 
-Every public function of dlfs refuses the inputs that would make the book's code return
-a silent wrong answer; these helpers hold the checks that several modules need. The
-convention everywhere: a value of the wrong *kind* (a float where a count is needed,
-text where a number is needed) raises ``TypeError``; a value of the right kind but out
-of range raises ``ValueError``. Each message names the argument, the value and the fix.
+A value of the wrong kind (text where a number is meant, a float where a count is meant, complex
+numbers, a masked array) raises ``TypeError``; the right kind with a wrong value (out of range, NaN,
+a shape that numpy would silently broadcast) raises ``ValueError``. Each message says where, which
+argument, and the fix. Behind these checks the kernels of each module run unchecked.
 """
 
 from __future__ import annotations
@@ -14,178 +13,115 @@ import math
 import numpy as np
 
 
-def whole_number(value, name: str, minimum: int = 0, where: str = "") -> int:
-    """``value`` as an int, checked to be a whole number >= ``minimum``.
+def number(value, name: str, where: str, *, positive: bool = False) -> float:
+    """``value`` as a finite float: an int, a float, a numpy real scalar or a 0-d array of one.
 
-    Raises
-    ------
-    TypeError
-        ``value`` is not an int (bools and floats such as 2.0 or 2.5 are refused too).
-    ValueError
-        ``value`` is smaller than ``minimum``.
+    Refused: bools, text, complex numbers, arrays (TypeError); NaN, ±inf, an int beyond the float
+    range and, when ``positive``, a value <= 0 (ValueError).
     """
-    prefix = f"{where}: " if where else ""
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-        raise TypeError(f"{prefix}{name} must be a whole number (an int), got {value!r}.")
+    if isinstance(value, np.ndarray) and value.ndim == 0:
+        value = value[()]
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer, np.floating)):
+        raise TypeError(f"{where}: {name} must be a real number, got {value!r:.80}.")
+    try:
+        result = float(value)
+    except OverflowError:  # an int beyond 1.8e308
+        result = math.inf
+    if not math.isfinite(result) or (positive and result <= 0):
+        raise ValueError(f"{where}: {name} must be a finite number{' > 0' if positive else ''}, got {value!r:.80}.")
+    return result
+
+
+def count(value, name: str, where: str, minimum: int = 0) -> int:
+    """``value`` as an int >= ``minimum``; bools and floats (even 2.0) are refused (TypeError)."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)):
+        raise TypeError(f"{where}: {name} must be a whole number (an int), got {value!r:.80}.")
     if value < minimum:
-        raise ValueError(f"{prefix}{name} must be at least {minimum}, got {value}.")
+        raise ValueError(f"{where}: {name} must be at least {minimum}, got {value}.")
     return int(value)
 
 
-def positive_number(value, name: str, where: str = "", hint: str = "") -> float:
-    """``value`` as a float, checked to be finite and > 0 (a learning rate, a standard deviation).
-
-    Raises
-    ------
-    TypeError
-        ``value`` is not a real number (text, None, a complex number, an array).
-    ValueError
-        ``value`` is zero, negative, NaN or infinite.
-    """
-    prefix = f"{where}: " if where else ""
-    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
-        raise TypeError(f"{prefix}{name} must be a number, got {value!r}.")
-    number = float(value)
-    if not math.isfinite(number) or number <= 0:
-        raise ValueError(f"{prefix}{name} must be a finite number > 0, got {value!r}.{' ' + hint if hint else ''}")
-    return number
+def flag(value, name: str, where: str) -> bool:
+    """``value`` as a bool; anything else, the text "False" above all, is refused (TypeError)."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{where}: {name} must be True or False, got {value!r:.80}.")
+    return bool(value)
 
 
 def real_array(
-    value, name: str, where: str, *, bools: bool = True, finite: bool = True, inf_ok: bool = False
+    value, name: str, where: str, *, bools: bool = True, inf_ok: bool = False, finite: bool = True
 ) -> np.ndarray:
-    """``value`` as an ndarray of real numbers (no copy when it already is one), checked.
+    """``value`` as an ndarray of real numbers (no copy if it is one), without NaN (nor ±inf unless ``inf_ok``).
 
-    Parameters
-    ----------
-    value : array_like
-    name, where : str
-        The argument's name and the caller's, for the messages.
-    bools : bool, default True
-        Accept a bool array (False/True count as 0/1). TwoLayerNet's inputs refuse them.
-    finite : bool, default True
-        Refuse NaN and ±inf.
-    inf_ok : bool, default False
-        With ``finite``, refuse only NaN (sigmoid has limits at ±inf; NaN has no value).
-
-    Returns
-    -------
-    ndarray of bool, integer or floating dtype, any shape (0-d and empty included).
-
-    Raises
-    ------
-    TypeError
-        Complex numbers (their imaginary part would be dropped silently), objects, text,
-        dates; bools when ``bools`` is False.
-    ValueError
-        A ragged nested list; NaN or inf when they are refused.
+    Refused with TypeError: complex numbers (their imaginary part would be dropped), text, objects,
+    bools unless ``bools``, masked arrays (their mask would be dropped) and ``np.matrix`` (its ``*`` is
+    a matrix product). A ragged nested list raises ValueError, and so do NaN and inf unless ``finite``
+    is False (for a caller that checks its results instead, which costs less).
     """
-    prefix = f"{where}: " if where else ""
+    if isinstance(value, (np.ma.MaskedArray, np.matrix)):
+        raise TypeError(f"{where}: {name} is a {type(value).__name__}; pass a plain array, e.g. np.asarray(...).")
     try:
         x = np.asarray(value)
-    except (ValueError, TypeError) as error:  # ragged lists, objects numpy cannot read
-        raise ValueError(f"{prefix}{name} is not a rectangular array of numbers ({error}).") from error
-    kind = x.dtype.kind
-    if kind == "c":
-        raise TypeError(f"{prefix}{name} holds complex numbers (dtype {x.dtype}); pass real numbers, e.g. {name}.real.")
-    if kind == "b" and not bools:
-        raise TypeError(f"{prefix}{name} must be real numbers, got dtype bool. Pass {name}.astype(float).")
-    if kind not in "biuf":
-        raise TypeError(
-            f"{prefix}{name} must be real numbers, got dtype {x.dtype}. "
-            f"Pass a numeric array, e.g. np.asarray({name}, dtype=float)."
-        )
-    if finite and kind == "f":
-        bad = np.isnan(x) if inf_ok else ~np.isfinite(x)
-        if bad.any():
-            what = "NaN" if inf_ok else "NaN or inf"
-            where_bad = np.argwhere(bad)[0] if x.ndim else ()
-            raise ValueError(
-                f"{prefix}{name} contains {what} (first at index {tuple(int(i) for i in where_bad)}: "
-                f"{x[tuple(where_bad)]}); find where it came from (np.isfinite({name}).all())."
-            )
+    except (ValueError, TypeError) as error:  # ragged lists
+        raise ValueError(f"{where}: {name} is not a rectangular array of numbers ({error}).") from None
+    if x.dtype.kind not in "biuf" or (x.dtype.kind == "b" and not bools):
+        hint = f" For complex numbers, pass {name}.real if that is what you mean." if x.dtype.kind == "c" else ""
+        raise TypeError(f"{where}: {name} must hold real numbers, got dtype {x.dtype}.{hint}")
+    if finite and x.dtype.kind == "f" and not (np.isfinite(x).all() or (inf_ok and not np.isnan(x).any())):
+        raise ValueError(f"{where}: {name} contains {'NaN' if inf_ok else 'NaN or inf'}; find where it came from.")
     return x
 
 
-#: The most memory that one array dlfs allocates at a caller's request may take: far more
-#: than the chapter ever needs, and small enough to fail with a message instead of
-#: a MemoryError (or a machine that swaps) when a slider or a typo asks for 10**12 rows.
-MEMORY_BUDGET = 2**30
+def float_array(value, name: str, where: str, **options) -> np.ndarray:
+    """:func:`real_array`, with integers and bools as float64 (floats keep their dtype)."""
+    x = real_array(value, name, where, **options)
+    return x if x.dtype.kind == "f" else x.astype(np.float64)
 
 
-def within_budget(n_bytes: int, what: str, where: str, fix: str) -> None:
-    """Refuse an allocation of ``n_bytes`` (an exact Python int) above :data:`MEMORY_BUDGET`.
+def nudgeable(x, h, where: str) -> float:
+    """Check ``x`` for a nudge by ±``h`` in place: a writable float32/float64 ndarray, finite, x ± h too; returns h.
 
-    Raises
-    ------
-    ValueError
-        Naming what would be allocated, its size, the budget and ``fix``.
+    Integers are refused (x + 1e-4 is truncated back to x), and so is float16 (x ± 1e-4 rounds back to x).
     """
-    if n_bytes > MEMORY_BUDGET:
-        raise ValueError(
-            f"{where}: {what} would take {n_bytes / 2**30:.3g} GiB, more than the "
-            f"{MEMORY_BUDGET / 2**30:g} GiB dlfs allows for one array. {fix}"
-        )
+    if type(x) is not np.ndarray:
+        raise TypeError(f"{where}: x must be a numpy array of floats, got {type(x).__name__}.")
+    if x.dtype not in (np.float32, np.float64):
+        raise TypeError(f"{where}: x must be float32 or float64, got {x.dtype}; pass x.astype(float).")
+    if not x.flags.writeable:
+        raise ValueError(f"{where}: x is read-only, but it is nudged in place; pass a writable copy, x.copy().")
+    real_array(x, "x", where)  # no NaN or inf
+    h = number(h, "h", where, positive=True)
+    if x.size and float(np.abs(x).max()) + h > float(np.finfo(x.dtype).max):
+        raise ValueError(f"{where}: x ± h overflows {x.dtype}; use a smaller h (the book uses 1e-4).")
+    return h
 
 
-def as_labels(t: np.ndarray, n_rows: int, n_classes: int, where: str) -> np.ndarray:
-    """Integer class labels of shape (n_rows,), from labels or from one-hot rows.
+def labels(t, n_rows: int, n_classes: int, where: str) -> np.ndarray:
+    """Integer class labels of shape (n_rows,), from labels (n_rows,) or one-hot rows (n_rows, n_classes).
 
-    Parameters
-    ----------
-    t : ndarray
-        Labels of shape (n_rows,) (integers, or floats that are whole numbers), or one-hot
-        rows of shape (n_rows, n_classes).
-    n_rows, n_classes : int
-        How many predictions there are, and of how many classes.
-    where : str
-        The caller's name, for the messages.
-
-    Returns
-    -------
-    ndarray of intp, shape (n_rows,), values in 0..n_classes-1.
-
-    Raises
-    ------
-    ValueError
-        Wrong shape or count; a label outside 0..n_classes-1 (numpy would silently read
-        the last class for -1); 2-D targets that are not one-hot.
-    TypeError
-        Labels that are not whole numbers (2.5, NaN), booleans, text or objects.
+    Labels must be whole numbers in 0..n_classes-1 (numpy would silently read -1 as the last class).
     """
-    if t.ndim == 2 and t.shape[1] == n_classes and t.shape[0] == n_rows:
-        if not np.all((t == 0) | (t == 1)) or not np.all(t.sum(axis=1) == 1):
-            raise ValueError(
-                f"{where}: 2-D targets must be one-hot rows (a single 1 and zeros). "
-                "Pass integer labels of shape (N,) or one-hot rows of shape (N, classes)."
-            )
-        return t.argmax(axis=1)
+    t = real_array(t, "t", where, bools=False)
     if t.ndim == 2:
-        raise ValueError(
-            f"{where}: one-hot targets of shape {t.shape} do not match predictions with "
-            f"{n_rows} rows of {n_classes} classes. Pass targets of shape ({n_rows}, {n_classes}) "
-            f"or labels of shape ({n_rows},)."
-        )
-    if t.ndim != 1:
-        raise ValueError(
-            f"{where}: targets must be labels of shape (N,) or one-hot rows of shape (N, classes); got shape {t.shape}."
-        )
-    if t.shape[0] != n_rows:
-        raise ValueError(
-            f"{where}: {n_rows} predictions but {t.shape[0]} targets. Pass exactly one target per prediction row."
-        )
-    if t.dtype == bool or not (np.issubdtype(t.dtype, np.integer) or np.issubdtype(t.dtype, np.floating)):
-        raise TypeError(f"{where}: labels must be integers 0..{n_classes - 1}, got dtype {t.dtype}.")
-    if np.issubdtype(t.dtype, np.floating):
-        if not np.all(np.isfinite(t)) or not np.all(t == np.round(t)):
-            raise TypeError(
-                f"{where}: labels must be whole numbers 0..{n_classes - 1}, got non-integer values "
-                f"such as {t[t != np.round(t)][:1]}. Pass integer class labels (t.astype(int)) or one-hot rows."
-            )
-    if t.size and (t.min() < 0 or t.max() >= n_classes):
-        bad = t[(t < 0) | (t >= n_classes)][0]
-        raise ValueError(
-            f"{where}: label {bad} is outside 0..{n_classes - 1} for {n_classes} classes "
-            "(numpy would silently wrap a negative label to the last class). Pass labels in 0..classes-1."
-        )
-    return t.astype(np.intp)
+        if t.shape != (n_rows, n_classes) or not (np.isin(t, (0, 1)).all() and (t.sum(axis=1) == 1).all()):
+            raise ValueError(f"{where}: 2-D targets must be one-hot rows of shape ({n_rows}, {n_classes}).")
+        return t.argmax(axis=1)
+    if t.shape != (n_rows,):
+        raise ValueError(f"{where}: {n_rows} rows need {n_rows} targets (labels or one-hot rows), got {t.shape}.")
+    if t.dtype.kind == "f" and not (t == np.round(t)).all():
+        raise TypeError(f"{where}: labels must be whole numbers 0..{n_classes - 1}; pass t.astype(int).")
+    if n_rows and (t.min() < 0 or t.max() >= n_classes):
+        raise ValueError(f"{where}: labels must be in 0..{n_classes - 1}, got {t.min():g}..{t.max():g}.")
+    return t.astype(np.intp, copy=False)
+
+
+def bad_parameter(params: dict[str, np.ndarray]) -> str | None:
+    """The name of the first parameter holding NaN or inf (say, after a diverged update), or None."""
+    return next((key for key, value in params.items() if not np.isfinite(value).all()), None)
+
+
+def finite_parameters(params: dict[str, np.ndarray], where: str) -> None:
+    """Refuse parameters holding NaN or inf (ValueError naming the parameter)."""
+    key = bad_parameter(params)
+    if key is not None:
+        raise ValueError(f"{where}: params['{key}'] holds NaN or inf; build a new net (and lower the learning rate).")

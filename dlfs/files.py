@@ -1,38 +1,33 @@
-"""Writing files so that nothing half-written is ever left behind.
+"""Writing files and directories so that nothing half-written is ever left behind.
 
-:func:`write_atomically` is used by the MNIST cache (:mod:`dlfs.datasets`) and by the
-training outputs of the command line (:mod:`dlfs.cli`); :func:`temporaries_in` lets the
-MNIST fetch remove what an earlier, killed fetch left behind.
+:func:`write_atomically` writes one file (the MNIST cache, a history.json); :func:`replace_directory`
+a set of files (``python -m dlfs train --out``); :func:`temporaries_in` removes the temporaries
+that a killed process left behind.
 """
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import os
 import shutil
-import stat
+import signal
 import tempfile
-import time
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import BinaryIO
 
 try:
     import fcntl
-except ImportError:  # Windows: temporaries are then recognised by age (see temporaries_in)
+except ImportError:  # Windows: no leftovers are removed (see temporaries_in)
     fcntl = None
 
 
 def write_atomically(path: str | os.PathLike, write: Callable[[BinaryIO], object]) -> None:
-    """Write ``path`` through a temporary file in the same directory, renamed into place once complete.
+    """Write ``path`` through a temporary file beside it (``.<name>.<random>.part``), renamed into place once complete.
 
-    Parameters
-    ----------
-    path : path of the file to (re)place
-    write : callable taking a binary file object; it writes the whole content
-
-    The temporary file is named ``.<name>.<random>.part``; on any failure (Ctrl-C
-    included) it is removed and ``path`` keeps its old content, or stays absent.
+    ``write`` gets a binary file object and writes the whole content. On any failure (Ctrl-C
+    included) the temporary file is removed and ``path`` keeps its old content, or stays absent.
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -49,121 +44,114 @@ def write_atomically(path: str | os.PathLike, write: Callable[[BinaryIO], object
         raise
 
 
-# -- temporaries that a killed process left behind ------------------------------------------------
-#
-# A process killed outright (SIGKILL, a kernel restart, a power cut) runs no clean-up: its
-# temporary files stay. They are recognised by their names, and told apart from those of a
-# process still running by a lock: every process that makes temporaries in a directory
-# holds a shared flock(2) on that directory for as long as they exist, and the kernel drops
-# a dead process's locks whatever killed it. So "nobody holds the lock" means "nobody is
-# making temporaries here", without guessing from pids (which are reused, and differ between
-# containers sharing a directory) or from ages (a slow download looks old). Where there are
-# no such locks (Windows, some network file systems), age is the fallback: a temporary
-# untouched for STALE_AFTER seconds is far older than any fetch may take.
+def replace_directory(path: str | os.PathLike, names: Iterable[str], fill: Callable[[Path], object]) -> None:
+    """Make ``path`` a directory of the files ``names`` that ``fill(directory)`` writes there: all of them, or none.
 
-#: Seconds after which, where no lock can tell, an untouched temporary counts as left behind.
-STALE_AFTER = 24 * 3600.0
-
-
-@contextmanager
-def temporaries_in(
-    directory: str | os.PathLike, patterns: Iterable[str], stale_after: float = STALE_AFTER
-) -> Iterator[list[Path]]:
-    """Make temporaries in ``directory`` safely from other processes; first remove those left behind.
-
-    Parameters
-    ----------
-    directory : path of an existing directory
-    patterns : glob patterns (``".dlfs-fetch-*"``) of the temporaries' names, files or directories
-    stale_after : seconds; used only where the directory cannot be locked (see below)
-
-    Yields
-    ------
-    list of Path
-        The temporaries removed on entry: those matching ``patterns`` that no running process
-        owns. Inside the ``with`` block, the caller's own temporaries are safe from the same
-        clean-up run by other processes.
-
-    While inside, this process holds a shared lock on ``directory``. On entry, if no other
-    process holds one (an exclusive lock can be taken), every matching temporary belongs to
-    a process that died, and is removed. If another process holds one, nothing is removed:
-    that is left to a later call. Where locking is not available, a matching temporary is
-    removed when nothing in it has changed for ``stale_after`` seconds. Only regular files
-    and directories are removed, never symbolic links; what cannot be removed is left.
+    ``fill`` writes into a new directory beside ``path`` (``.<name>.<random>.tmp``); when it has
+    returned and its files are on disk, an existing ``path`` is renamed aside (``.<name>.<random>.old``),
+    the new directory renamed into place and the old one deleted, with SIGINT and SIGTERM held back
+    between the two renames. So an interrupt, a full disk or an error in ``fill`` leaves ``path`` as it
+    was and no temporaries; two calls at once leave one complete set (the last to finish wins). A
+    process killed outright (SIGKILL) leaves its temporaries to the next call, which removes them,
+    or puts back an earlier set it finds moved aside with nothing in its place. A ``path`` holding
+    anything but ``names`` is never replaced (FileExistsError): this deletes only what it wrote.
     """
-    directory = Path(directory)
-    fd = _open_directory(directory)
-    alone = False
-    if fd is not None:
+    path, names = Path(path).absolute(), set(names)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    _restore_aside(path)
+    with temporaries_in(path.parent, [f".{path.name}.*.tmp", f".{path.name}.*.old"]):
+        stage = Path(tempfile.mkdtemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp"))
         try:
-            alone = _try_flock(fd, fcntl.LOCK_EX)
-        except OSError:  # no locks on this file system (e.g. ENOLCK over NFS): fall back to age
-            os.close(fd)
-            fd = None
+            fill(stage)
+            for name in [*os.listdir(stage), "."]:  # on disk before the swap: a full disk shows up here
+                fd = os.open(stage / name, os.O_RDONLY)
+                try:
+                    os.fsync(fd)
+                finally:
+                    os.close(fd)
+            os.chmod(stage, 0o755)  # mkdtemp makes it 0700
+            _swap(stage, path, names)
+        finally:
+            shutil.rmtree(stage, ignore_errors=True)  # nothing left after a swap
+
+
+def _swap(stage: Path, path: Path, names: set[str]) -> None:
+    """Rename ``stage`` to ``path``, moving a ``path`` that exists aside first, and delete what was there."""
+    for _ in range(100):  # another run may put its set in place between our two renames: then again
+        aside, done = Path(tempfile.mkdtemp(dir=path.parent, prefix=f".{path.name}.", suffix=".old")), False
+        try:
+            with _signals_held():
+                with contextlib.suppress(FileNotFoundError):
+                    os.rename(path, aside)
+                if not set(os.listdir(aside)) <= names:
+                    os.rename(aside, path)
+                    raise FileExistsError(errno.EEXIST, f"{path} holds files other than {', '.join(sorted(names))}")
+                try:
+                    os.rename(stage, path)
+                    done = True
+                except OSError as error:
+                    if error.errno not in (errno.ENOTEMPTY, errno.EEXIST):
+                        with contextlib.suppress(OSError):
+                            os.rename(aside, path)  # put the earlier set back
+                        raise
+        finally:
+            with contextlib.suppress(FileNotFoundError):  # (it is back in place)
+                if set(os.listdir(aside)) <= names:  # only ever delete a set like the one written here
+                    shutil.rmtree(aside, ignore_errors=True)
+        if done:
+            return
+    raise OSError(errno.EBUSY, f"other processes keep replacing {path}")
+
+
+@contextlib.contextmanager
+def _signals_held() -> Iterator[None]:
+    """Hold SIGINT and SIGTERM back for the block (delivered right after it), where the platform can."""
+    if not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
     try:
-        if fd is None:
-            removed = _remove_matching(directory, patterns, older_than=stale_after)
-        elif alone:
-            # Nobody else makes temporaries here now: whatever matches was left by the dead.
-            removed = _remove_matching(directory, patterns, older_than=None)
-            fcntl.flock(fd, fcntl.LOCK_SH)
-        else:
-            removed = []  # another process is fetching: its temporaries look the same as stale ones
-            # Blocks only while another process removes stale temporaries (its exclusive lock).
-            fcntl.flock(fd, fcntl.LOCK_SH)
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
+def _restore_aside(path: Path) -> None:
+    """Where ``path`` is missing but a killed run left an earlier set moved aside, put the newest back."""
+    if path.exists():
+        return
+    for aside in sorted(path.parent.glob(f".{path.name}.*.old"), key=lambda p: p.stat().st_mtime, reverse=True):
+        with contextlib.suppress(OSError):
+            if any(aside.iterdir()):
+                os.rename(aside, path)
+                return
+
+
+@contextlib.contextmanager
+def temporaries_in(directory: str | os.PathLike, patterns: list[str]) -> Iterator[list[Path]]:
+    """Hold a shared lock on ``directory`` for the block, after removing the temporaries that killed runs left.
+
+    Every process making temporaries there holds a shared flock(2) on the directory while they exist,
+    and the kernel drops a dead process's locks however it died. So when an exclusive lock can be had,
+    nobody is making temporaries there, and the files and directories matching the glob ``patterns``
+    were left by the dead: they are removed, and listed as the block's value. (Where there are no such
+    locks, as on Windows, they are left.)
+    """
+    directory, fd, removed = Path(directory), None, []
+    if fcntl is not None:
+        with contextlib.suppress(OSError):
+            fd = os.open(directory, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    try:
+        if fd is not None:
+            with contextlib.suppress(OSError):  # BlockingIOError: another run is writing here; leave all
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                for path in sorted(p for pattern in patterns for p in directory.glob(pattern)):
+                    with contextlib.suppress(OSError):
+                        shutil.rmtree(path) if path.is_dir() and not path.is_symlink() else path.unlink()
+                        removed.append(path)
+            with contextlib.suppress(OSError):
+                fcntl.flock(fd, fcntl.LOCK_SH)  # waits only while another run removes leftovers
         yield removed
     finally:
         if fd is not None:
             os.close(fd)  # releases the lock
-
-
-def _open_directory(directory: Path) -> int | None:
-    """A descriptor of ``directory`` to flock(2), or None where flock is not available."""
-    if fcntl is None:
-        return None
-    try:
-        return os.open(directory, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
-    except OSError:
-        return None
-
-
-def _try_flock(fd: int, operation: int) -> bool:
-    """Take the lock if no other process prevents it; False if one does."""
-    try:
-        fcntl.flock(fd, operation | fcntl.LOCK_NB)
-    except BlockingIOError:
-        return False
-    return True
-
-
-def _remove_matching(directory: Path, patterns: Iterable[str], older_than: float | None) -> list[Path]:
-    removed = []
-    for pattern in patterns:
-        for path in sorted(directory.glob(pattern)):
-            try:
-                mode = path.lstat().st_mode
-                if older_than is not None and time.time() - _last_change(path) < older_than:
-                    continue
-                if stat.S_ISDIR(mode):
-                    shutil.rmtree(path)
-                elif stat.S_ISREG(mode):
-                    path.unlink()
-                else:
-                    continue  # a symbolic link or a device: not something we make
-            except OSError:
-                continue  # gone already, or not ours to remove (permissions): leave it
-            removed.append(path)
-    return removed
-
-
-def _last_change(path: Path) -> float:
-    """The newest modification time in ``path`` (a file, or a directory and everything in it)."""
-    newest = path.lstat().st_mtime
-    if path.is_dir() and not path.is_symlink():
-        for root, dirs, files in os.walk(path):
-            for name in dirs + files:
-                try:
-                    newest = max(newest, os.lstat(os.path.join(root, name)).st_mtime)
-                except OSError:
-                    pass
-    return newest

@@ -1,8 +1,7 @@
 """The language of dlfs's messages to learners: English, or Korean (한국어) for the Korean edition.
 
 The Korean notebooks (notebooks/ko/) start with ``dlfs.set_language("ko")``; from then on the
-exercise feedback of :mod:`dlfs.exercises` speaks Korean. Figures and error messages of the
-library stay in English in both editions.
+exercise feedback of :mod:`dlfs.exercises` speaks Korean. Error messages stay in English.
 """
 
 from __future__ import annotations
@@ -22,13 +21,3 @@ def set_language(language: str) -> None:
 def get_language() -> str:
     """The language chosen by :func:`set_language` (``"en"`` until then)."""
     return _current["language"]
-
-
-def say(en: str, ko: str | None = None, **values) -> str:
-    """The message in the current language, with ``{name}`` fields filled from ``values``.
-
-    A message without a Korean text falls back to English (tests/test_exercises.py checks
-    that every exercise message has both).
-    """
-    text = ko if get_language() == "ko" and ko is not None else en
-    return text.format(**values) if values else text

@@ -1,93 +1,65 @@
 """Mini-batch SGD (확률적 경사 하강법) for TwoLayerNet: the book's ``train_neuralnet.py`` as a function.
 
-Taught in notebooks/06_two_layer_net_mnist.ipynb, which first writes the loop out cell by
-cell; ``python -m dlfs train`` runs it from a terminal. The loop is the book's (4.5.2-4.5.3):
+Taught in notebooks/06_two_layer_net_mnist.ipynb; ``python -m dlfs train`` runs it from a terminal.
+Each iteration is the book's (4.5.2-4.5.3): draw a mini-batch (미니배치) of row indices with
+replacement (the book's ``np.random.choice``, seeded); ask the net for the gradient (기울기) of its
+loss; update every parameter, ``params[key] -= learning_rate * grad[key]``; record the loss, and once
+per epoch (에폭) the accuracy (정확도) on the whole training and test sets. Only the net's own methods
+are called, so a subclass's are the ones used.
 
-1. draw a mini-batch (미니배치) of ``batch_size`` row indices, with replacement, like the
-   book's ``np.random.choice(train_size, batch_size)`` but from a seeded generator;
-2. compute the gradient (기울기) of the loss on that batch, by backprop or numerically;
-3. update every parameter: ``params[key] -= learning_rate * grad[key]``;
-4. record the loss every iteration, and train/test accuracy (정확도) once per epoch (에폭):
-   after updates 0, iter_per_epoch, 2·iter_per_epoch, ... with
-   ``iter_per_epoch = max(train_size / batch_size, 1)`` (600 for MNIST and batch 100).
-
-Three differences from the book's script, each documented where it happens:
-
-* ``history.loss[i]`` is the loss of batch ``i`` computed by the forward pass that the
-  gradient needs anyway, i.e. *before* update ``i``. The book runs a second forward pass
-  after the update; that costs a third of the training time and tells the same story.
-* After the last update the accuracies are measured once more (unless the last epoch
-  boundary was the last update), so the final numbers describe the network that ``train``
-  returns. For the book's 10,000 iterations that is an 18th evaluation after update 9,999;
-  the book's last one is after update 9,600.
-* For a ``TwoLayerNet`` with backprop the loop calls the net's kernels
-  (:func:`dlfs.nets.two_layer_loss_and_gradient`) on data converted once to the net's dtype,
-  instead of re-checking every mini-batch. It is the same SGD on the same network.
-
-A run that ends no better than guessing is reported (:class:`TrainingStalled`), and one
-whose loss blows up is stopped (:class:`TrainingDiverged`).
+Three differences from the book's script: ``history.loss[i]`` is the loss of batch ``i`` *before*
+update ``i``, from the gradient's own forward pass when the gradient carries it (``TwoLayerNet``'s
+does; otherwise ``net.loss`` is called), not from a second forward pass after the update; the
+accuracies are measured once more after the last update (the last ones describe the net ``train``
+returns); the mini-batch steps run with one BLAS thread. A run that ends no better than guessing is
+reported (:class:`TrainingStalled`), one whose loss blows up is stopped (:class:`TrainingDiverged`).
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 import os
 import time
 import warnings
-from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike
+from threadpoolctl import ThreadpoolController
 
-from .blas import blas_thread_limit, openblas_thread_controls
-from .checks import as_labels, positive_number, real_array, whole_number
+from .checks import bad_parameter, count, finite_parameters, flag, labels, number, real_array
 from .files import write_atomically
-from .nets import TwoLayerNet, two_layer_correct, two_layer_loss_and_gradient
+from .nets import TwoLayerNet
 
 GRADIENTS = ("backprop", "numerical")
 
 #: Iterations averaged by the divergence check: long enough to ride out an unlucky batch.
 DIVERGE_WINDOW = 50
 
-#: A finished run "did not learn" when it ran at least this many iterations and its final
-#: training accuracy is within STALL_MARGIN of guessing (the most frequent class).
+#: A finished run "did not learn" when it ran at least STALL_MIN_ITERS iterations and its final
+#: training accuracy is within STALL_MARGIN of guessing (always answering the most frequent class).
 STALL_MIN_ITERS = 100
 STALL_MARGIN = 0.05
-
-#: The methods whose TwoLayerNet versions the kernels reproduce; a subclass that overrides
-#: any of them is trained through its own methods.
-KERNEL_METHODS = ("predict", "loss", "accuracy", "gradient", "loss_and_gradient")
 
 
 class TrainingDiverged(FloatingPointError):
     """The loss blew up: the learning rate (or the initial weights) are too large.
 
-    Raised when a mini-batch loss or a parameter becomes inf or NaN, or when the mean loss
-    of the last ``DIVERGE_WINDOW`` iterations (fewer in a shorter run) exceeds
-    ``diverge_factor`` times the first loss.
-
-    Attributes
-    ----------
-    iteration : int
-        The 0-based iteration at which the blow-up was detected.
-    loss : float
-        The non-finite loss, or the windowed mean loss that crossed the limit.
-    history : TrainHistory
-        Everything recorded up to that iteration, so the curve up to the blow-up can
-        still be drawn (a non-finite loss itself is not recorded).
+    Raised when a mini-batch loss or a parameter becomes inf or NaN, or when the mean loss of the
+    last ``DIVERGE_WINDOW`` iterations exceeds ``diverge_factor`` times the first loss. ``iteration``
+    (0-based) says when, ``loss`` the loss that crossed the limit, and ``history`` holds everything
+    recorded before (so the curve up to the blow-up can still be drawn).
     """
 
     def __init__(self, iteration: int, history: TrainHistory, loss: float, reason: str, advice: str = "") -> None:
-        self.iteration = iteration
-        self.history = history
-        self.loss = loss
-        lr = history.config.get("learning_rate")
-        lr_text = f" (learning_rate={lr:g})" if isinstance(lr, (int, float)) else ""
+        self.iteration, self.history, self.loss = iteration, history, loss
         advice = advice or "Lower the learning rate; the book uses 0.1."
-        super().__init__(f"training diverged at iteration {iteration}: {reason}{lr_text}. {advice}")
+        lr = history.config.get("learning_rate")
+        super().__init__(f"training diverged at iteration {iteration} (learning_rate={lr:g}): {reason}. {advice}")
 
 
 class TrainingStalled(UserWarning):
@@ -98,24 +70,11 @@ class TrainingStalled(UserWarning):
 class TrainHistory:
     """What a training run recorded.
 
-    Attributes
-    ----------
-    loss : list of float
-        Mini-batch loss (손실 함수 value) of every iteration, computed before that
-        iteration's update. Length ``iters_num`` after a complete run.
-    epoch_iters : list of int
-        The iterations ``i`` after whose update the accuracies were measured: every
-        epoch boundary (0, 600, 1200, ... for MNIST with batch 100) and the last update.
-    train_acc, test_acc : list of float
-        Accuracy on the whole training set and on the whole test set at each of
-        ``epoch_iters`` (``test_acc`` stays empty when no test data was given). The last
-        entries describe the network as ``train`` returned it.
-    elapsed : float
-        Wall-clock seconds of the loop, evaluations included.
-    config : dict
-        The hyperparameters (하이퍼파라미터) and options of the run.
-    problem : str or None
-        Why the run did not learn (the text of the :class:`TrainingStalled` warning), or None.
+    ``loss``: the mini-batch loss of every iteration, before its update. ``epoch_iters``: the
+    iterations after whose update the accuracies were measured (every epoch boundary, and the last
+    update); ``train_acc`` and ``test_acc`` (empty without test data): the accuracies there.
+    ``elapsed``: seconds of the loop. ``config``: the run's settings. ``problem``: why the run did
+    not learn (the :class:`TrainingStalled` warning's text), or None.
     """
 
     loss: list[float] = field(default_factory=list)
@@ -127,214 +86,28 @@ class TrainHistory:
     problem: str | None = None
 
     def to_json(self, path: str | os.PathLike | None = None) -> str:
-        """The history as a JSON string; with ``path``, also written there atomically."""
+        """The history as JSON text; with ``path``, also written there (atomically)."""
         text = json.dumps(asdict(self), indent=1)
         if path is not None:
             write_atomically(path, lambda f: f.write(text.encode()))
         return text
 
     @classmethod
-    def from_json(cls, text_or_path: str | os.PathLike) -> TrainHistory:
-        """Read a history written by :meth:`to_json` (a JSON string or a file path)."""
-        text = str(text_or_path)
-        if not text.lstrip().startswith("{"):
-            with open(text_or_path, encoding="utf-8") as f:
-                text = f.read()
-        return cls(**json.loads(text))
-
-
-# ---------------------------------------------------------------------------
-# checks
-# ---------------------------------------------------------------------------
-def check_data(net, x, t, name: str) -> tuple[np.ndarray, np.ndarray]:
-    """Training or test data as (x of shape (N, features), integer labels (N,)), checked against ``net``."""
-    x = np.asarray(x)
-    if x.ndim != 2:
-        raise ValueError(
-            f"train: {name} inputs must be a 2-D array (N, features), got shape {x.shape}. "
-            "Use load_mnist(flatten=True) or x.reshape(len(x), -1)."
-        )
-    width = getattr(net, "input_size", x.shape[1])
-    if x.shape[1] != width:
-        raise ValueError(f"train: the net takes {width} inputs per row but {name} rows have {x.shape[1]}.")
-    if x.shape[0] == 0:
-        raise ValueError(f"train: the {name} set is empty.")
-    real_array(x, "x_train" if name == "training" else "x_test", "train", bools=False)  # TypeError; NaN/inf: ValueError
-    params = getattr(net, "params", None)
-    dtype = next(iter(params.values())).dtype if isinstance(params, dict) and params else None
-    if dtype is not None and dtype.kind == "f" and x.dtype.kind == "f":
-        largest = float(np.max(np.abs(x)))
-        if largest > float(np.finfo(dtype).max):  # would become inf when converted to the net's dtype
+    def from_json(cls, source: str | os.PathLike) -> TrainHistory:
+        """A history from JSON text (a ``str``) or from a file (a ``pathlib.Path`` or other path object)."""
+        if isinstance(source, os.PathLike):
+            source = Path(source).read_text(encoding="utf-8")
+        elif not isinstance(source, str):
+            raise TypeError(f"TrainHistory.from_json: pass JSON text (str) or a Path, got {type(source).__name__}.")
+        try:
+            return cls(**json.loads(source))
+        except json.JSONDecodeError as error:
             raise ValueError(
-                f"train: {name} inputs as large as {largest:.3g} do not fit the net's {dtype}. "
-                "Scale the inputs (MNIST pixels are in [0, 1])."
-            )
-    t = np.asarray(t)
-    n_classes = getattr(net, "output_size", None)
-    if n_classes is None:
-        n_classes = t.shape[1] if t.ndim == 2 else int(t.max()) + 1
-    # integer labels once, up front: one-hot targets become labels, bad labels fail here
-    return x, as_labels(t, x.shape[0], n_classes, f"train ({name} targets)")
+                f"TrainHistory.from_json: a str is read as JSON text, and this one is not ({error}); "
+                "for a file, pass Path(...)."
+            ) from None
 
 
-def _check_net(net) -> dict[str, np.ndarray]:
-    params = getattr(net, "params", None)
-    if not isinstance(params, dict) or not params:
-        raise TypeError(f"train: net must have a dict of parameter arrays in .params (like TwoLayerNet), got {net!r}.")
-    for key, value in params.items():
-        if not isinstance(value, np.ndarray) or value.dtype.kind != "f":
-            raise TypeError(f"train: params[{key!r}] must be a float array, got {type(value).__name__} {value!r:.60}.")
-        if not np.isfinite(value).all():  # SGD would only carry the NaN on
-            raise ValueError(
-                f"train: params[{key!r}] holds NaN or inf before training (a diverged earlier run?). "
-                "Build a new net to train."
-            )
-    return params
-
-
-def uses_kernels(net) -> bool:
-    """True for a TwoLayerNet whose methods are TwoLayerNet's own: the kernels compute what they would.
-
-    A subclass that overrides one of :data:`KERNEL_METHODS` (say, a learner's own
-    ``gradient``) is trained through its methods, so the override is what gets used.
-    """
-    cls = type(net)
-    return isinstance(net, TwoLayerNet) and all(getattr(cls, m) is getattr(TwoLayerNet, m) for m in KERNEL_METHODS)
-
-
-def numerical_method(net) -> Callable | None:
-    """The numerical-gradient method ``train(gradient="numerical")`` calls, or None if the net has none.
-
-    ``fast_numerical_gradient`` (the same central differences, notebook 07) when the net has
-    it, unless the net's class rewrites ``numerical_gradient`` but inherits TwoLayerNet's
-    ``fast_numerical_gradient``: then its own ``numerical_gradient`` is what it means.
-    """
-    fast = getattr(net, "fast_numerical_gradient", None)
-    slow = getattr(net, "numerical_gradient", None)
-    if isinstance(net, TwoLayerNet):
-        cls = type(net)
-        rewritten = cls.numerical_gradient is not TwoLayerNet.numerical_gradient
-        if rewritten and getattr(cls, "fast_numerical_gradient", None) is TwoLayerNet.fast_numerical_gradient:
-            fast = None
-    if callable(fast):
-        return fast
-    return slow if callable(slow) else None
-
-
-# ---------------------------------------------------------------------------
-# the steps of a run
-# ---------------------------------------------------------------------------
-def _gradient_step(net, gradient: str, kernels: bool) -> Callable:
-    """A function (x_batch, t_batch) -> (loss, grads) for one iteration."""
-    if kernels:
-        return lambda xb, tb: two_layer_loss_and_gradient(net.params, xb, tb)
-    if gradient == "numerical":
-        numerical = numerical_method(net)
-        return lambda xb, tb: (float(net.loss(xb, tb)), numerical(xb, tb))
-    if hasattr(net, "loss_and_gradient"):
-        return net.loss_and_gradient
-    return lambda xb, tb: (float(net.loss(xb, tb)), net.gradient(xb, tb))
-
-
-def _accuracy_function(net, kernels: bool) -> Callable[[np.ndarray, np.ndarray], float]:
-    if kernels:
-        return lambda x, t: two_layer_correct(net.params, x, t) / len(t)
-    return lambda x, t: float(net.accuracy(x, t))
-
-
-def _evaluate(history: TrainHistory, i: int, accuracy, data, eval_threads) -> None:
-    """Measure train (and test) accuracy after update ``i``, with numpy's own number of BLAS threads.
-
-    The whole-data-set products (60,000×784 by 784×50) are big enough for several threads
-    to pay off, unlike the mini-batch ones.
-    """
-    history.epoch_iters.append(i)
-    with blas_thread_limit(eval_threads):
-        history.train_acc.append(accuracy(*data["train"]))
-        if "test" in data:
-            history.test_acc.append(accuracy(*data["test"]))
-
-
-def _non_finite_loss(history: TrainHistory, i: int, loss: float) -> TrainingDiverged:
-    if i == 0:
-        return TrainingDiverged(
-            i,
-            history,
-            float(loss),
-            f"the loss of the untrained net is {loss}",
-            "The initial weights are too large: lower weight_init_std (the book uses 0.01).",
-        )
-    return TrainingDiverged(i, history, float(loss), f"the mini-batch loss became {loss}")
-
-
-def _check_window(history: TrainHistory, i: int, window_sum: float, diverge_factor: float | None) -> None:
-    """Stop when the mean of the last DIVERGE_WINDOW losses exceeds diverge_factor × the first loss.
-
-    ``window_sum`` is the sum of the last ``min(DIVERGE_WINDOW, i + 1)`` losses. A run shorter
-    than the window is checked at its last iteration over all its losses (from 10 on), so
-    ``iters_num=49`` with a huge learning rate cannot slip through.
-    """
-    window = min(DIVERGE_WINDOW, i + 1)
-    last = i + 1 == history.config["iters_num"]
-    if diverge_factor is None or window < 10 or (window < DIVERGE_WINDOW and not last):
-        return
-    first = history.loss[0]
-    mean = window_sum / window
-    if mean > diverge_factor * first:
-        raise TrainingDiverged(
-            i,
-            history,
-            mean,
-            f"the mean loss of the last {window} iterations is {mean:.3g}, more than "
-            f"{diverge_factor:g}× the first loss {first:.3g}",
-        )
-
-
-def _check_parameters(history: TrainHistory, params: dict[str, np.ndarray], i: int) -> None:
-    for key, value in params.items():
-        if not np.isfinite(value).all():
-            raise TrainingDiverged(i, history, float("nan"), f"params['{key}'] holds inf or NaN")
-
-
-def learning_problem(history: TrainHistory, t_train: np.ndarray) -> str | None:
-    """Why a finished run did not learn, in words, or None if it did (or ran too briefly to tell).
-
-    "Did not learn": at least ``STALL_MIN_ITERS`` iterations, and a final training accuracy
-    within ``STALL_MARGIN`` of always answering the most frequent class.
-    """
-    n = len(history.loss)
-    if n < STALL_MIN_ITERS or not history.train_acc:
-        return None
-    counts = np.bincount(t_train)
-    guess = max(counts.max() / counts.sum(), 1 / max(len(counts), 1))
-    acc = history.train_acc[-1]
-    if acc > guess + STALL_MARGIN:
-        return None
-    lr = history.config["learning_rate"]
-    first = float(np.mean(history.loss[: min(10, n)]))
-    last = float(np.mean(history.loss[-min(DIVERGE_WINDOW, n) :]))
-    # The loss of guessing the class frequencies (ln 10 for balanced digits). A too large step can make the
-    # first losses spike far above it, so "falling" means falling below the guessing loss, not below the spike.
-    frequencies = counts[counts > 0] / counts.sum()
-    guess_loss = float(-np.sum(frequencies * np.log(frequencies)))
-    if last < 0.9 * min(first, guess_loss):
-        cause = "The loss is falling, so it has only started: train longer, or raise the learning rate."
-    elif lr > 1:
-        cause = (
-            f"With learning rate {lr:g} the steps are so large that the sigmoids saturate (their outputs stick "
-            "at 0 or 1) and the gradient vanishes: lower the learning rate; the book uses 0.1."
-        )
-    else:
-        cause = f"With learning rate {lr:g} it learns too slowly to be seen yet: raise it, or train longer."
-    return (
-        f"the network did not learn: after {n} iterations its training accuracy {acc:.3f} is no better than "
-        f"guessing ({guess:.3f}), and the mean loss went from {first:.3g} to {last:.3g}. {cause}"
-    )
-
-
-# ---------------------------------------------------------------------------
-# the training function
-# ---------------------------------------------------------------------------
 def train(
     net: TwoLayerNet,
     x_train: ArrayLike,
@@ -348,181 +121,210 @@ def train(
     gradient: str = "backprop",
     seed: int | np.random.Generator | None = 0,
     progress: bool = True,
-    fast: bool = True,
     diverge_factor: float | None = 1.5,
     blas_threads: int | None = 1,
 ) -> TrainHistory:
-    """Train ``net`` in place by mini-batch SGD, as the book's ``train_neuralnet.py``.
+    """Train ``net`` in place by mini-batch SGD, as the book's ``train_neuralnet.py`` (see the module).
 
-    Parameters
-    ----------
-    net : TwoLayerNet (or any object with ``params``, ``loss``, ``accuracy`` and
-        ``gradient``/``numerical_gradient``)
-        Updated in place; build it with a seed to make the whole run reproducible.
-    x_train : array_like, shape (N, input_size), real numbers
-    t_train : array_like, integer labels (N,) or one-hot rows (N, output_size)
-    x_test, t_test : like the training data, optional
-        Evaluated once per epoch next to the training data.
-    iters_num : int >= 1, default 10,000
-        Number of updates.
-    batch_size : int, 1 <= batch_size <= N, default 100
-        Rows per mini-batch, drawn **with replacement** like the book's
-        ``np.random.choice(train_size, batch_size)`` (a batch may repeat a row).
-    learning_rate : float > 0, default 0.1
-        The step size (학습률).
-    gradient : {"backprop", "numerical"}
-        "backprop" (오차역전파법) uses the net's ``gradient``; "numerical" the method that
-        :func:`numerical_method` picks (``fast_numerical_gradient`` for a TwoLayerNet, the
-        same numbers as the book's ``numerical_gradient``). Numerical gradients need float64.
-    seed : int, Generator or None, default 0
-        Seeds the mini-batch draws (``np.random.default_rng(seed)``).
-    progress : bool, default True
-        Show a tqdm bar (a widget in Jupyter, text in a terminal).
-    fast : bool, default True
-        For a TwoLayerNet with backprop, call the kernels (see the module docstring).
-        ``fast=False`` calls the net's own methods every iteration (slower; same result up
-        to rounding).
-    diverge_factor : float > 1 or None, default 1.5
-        Stop with :class:`TrainingDiverged` when the mean loss of the last 50 iterations
-        exceeds this multiple of the first iteration's loss. On MNIST learning rates up to
-        10 stay below 1.05× and lr=30 reaches 2.5×. None turns the check off (non-finite
-        losses and parameters still stop the run).
-    blas_threads : int >= 1 or None, default 1
-        OpenBLAS threads during the mini-batch steps (restored afterwards). One thread is
-        fastest for matrices this small and far more robust on a busy machine; None leaves
-        numpy's setting alone. See :func:`dlfs.blas.blas_thread_limit`.
+    ``net`` is a TwoLayerNet (or any object with ``params``, ``loss``, ``accuracy`` and ``gradient``
+    or ``numerical_gradient``); build it with a seed to make the run reproducible. ``x_train``: real
+    numbers, shape (N, input_size); ``t_train``: integer labels (N,) or one-hot rows; ``x_test`` and
+    ``t_test`` alike, optional. ``iters_num`` >= 1 updates of ``batch_size`` rows (1..N, drawn with
+    replacement from ``seed``) with step ``learning_rate`` > 0. ``gradient``: "backprop" or
+    "numerical" (which needs a float64 net). ``progress``: show a tqdm bar. ``diverge_factor`` > 1
+    (or None to turn the check off): stop when the mean loss of the last 50 iterations exceeds this
+    multiple of the first loss (on MNIST learning rates up to 10 stay below 1.05×). ``blas_threads``:
+    OpenBLAS threads for the mini-batch steps (None: numpy's setting); one is fastest for matrices
+    this small, and the evaluations keep numpy's setting.
 
-    Returns
-    -------
-    TrainHistory
-        Its ``problem`` says why the run did not learn, if it did not; a
-        :class:`TrainingStalled` warning says the same.
-
-    Raises
-    ------
-    TrainingDiverged
-        When a mini-batch loss or a parameter becomes inf or NaN, or the loss blows up
-        (see ``diverge_factor``; e.g. learning_rate=100); the partial history is attached
-        as ``.history`` and the net keeps its last parameters.
-    ValueError, TypeError
-        For hyperparameters or data that make no sense, naming the problem, before any
-        training: NaN or inf in the inputs or the learning rate, inputs too large for the
-        net's dtype, and a net whose parameters already hold NaN or inf are refused.
+    Returns the :class:`TrainHistory`; its ``problem`` says why the run did not learn, if it did
+    not (a :class:`TrainingStalled` warning says the same). Raises :class:`TrainingDiverged` when the
+    loss or a parameter blows up (the net keeps its last parameters), and ValueError or TypeError,
+    before any training, for settings or data that make no sense (NaN or inf in the inputs, inputs
+    too large for the net's dtype, labels out of range, a net whose parameters hold NaN or inf).
     """
-    iters_num = whole_number(iters_num, "iters_num", minimum=1, where="train")
-    batch_size = whole_number(batch_size, "batch_size", minimum=1, where="train")
-    learning_rate = positive_number(learning_rate, "learning_rate", where="train", hint="The book uses 0.1.")
-    if diverge_factor is not None and not (isinstance(diverge_factor, (int, float)) and diverge_factor > 1):
-        raise ValueError(f"train: diverge_factor must be a number > 1 or None, got {diverge_factor!r}.")
-    if blas_threads is not None:
-        blas_threads = whole_number(blas_threads, "blas_threads", minimum=1, where="train")
-    if gradient not in GRADIENTS:
-        raise ValueError(f"train: gradient must be 'backprop' or 'numerical', got {gradient!r}.")
-    params = _check_net(net)
-    data = {"train": check_data(net, x_train, t_train, "training")}
+    config = _check_settings(iters_num, batch_size, learning_rate, gradient, seed, diverge_factor, blas_threads)
+    progress = flag(progress, "progress", "train")
+    data = {"train": _check_data(net, x_train, t_train, "x_train", "t_train")}
     if (x_test is None) != (t_test is None):
         raise ValueError("train: pass both x_test and t_test, or neither.")
     if x_test is not None:
-        data["test"] = check_data(net, x_test, t_test, "test")
+        data["test"] = _check_data(net, x_test, t_test, "x_test", "t_test")
+    step, method = _gradient_step(net, gradient)
     train_size = len(data["train"][1])
     if batch_size > train_size:
-        raise ValueError(
-            f"train: batch_size {batch_size} is larger than the training set ({train_size} rows). "
-            f"Pass batch_size <= {train_size}."
-        )
-    dtype = next(iter(params.values())).dtype
-    if gradient == "numerical" and dtype != np.float64:
-        raise ValueError(
-            f"train: numerical gradients need a float64 net (h=1e-4 is lost in {dtype} rounding); "
-            "build it with TwoLayerNet(..., dtype=np.float64)."
-        )
-    if gradient == "numerical" and numerical_method(net) is None:
-        raise TypeError(
-            f"train: gradient='numerical' needs a net with a numerical_gradient(x, t) method; {net!r} has none."
-        )
-    kernels = fast and gradient == "backprop" and uses_kernels(net)
-    if kernels:  # convert once instead of per batch: float32 input to float32 weights
-        data = {k: (np.ascontiguousarray(x, dtype=dtype), t) for k, (x, t) in data.items()}
-
-    step = _gradient_step(net, gradient, kernels)
-    history = TrainHistory(
-        config={
-            "iters_num": iters_num,
-            "batch_size": batch_size,
-            "learning_rate": learning_rate,
-            "gradient": gradient,
-            "gradient_method": "backprop" if gradient == "backprop" else numerical_method(net).__name__,
-            "seed": int(seed) if isinstance(seed, (int, np.integer)) else (None if seed is None else "Generator"),
-            "train_size": train_size,
-            "test_size": len(data["test"][1]) if "test" in data else 0,
-            "iter_per_epoch": max(train_size / batch_size, 1),
-            "dtype": str(dtype),
-            "net": repr(net),
-            "fast": kernels,
-            "diverge_factor": diverge_factor,
-            "blas_threads": blas_threads,
-        }
-    )
-    _run(history, params, step, _accuracy_function(net, kernels), data, np.random.default_rng(seed), progress)
-    history.problem = learning_problem(history, data["train"][1])
+        raise ValueError(f"train: batch_size {batch_size} is larger than the training set ({train_size} rows).")
+    test_size = len(data["test"][1]) if "test" in data else 0
+    config |= {"gradient_method": method, "train_size": train_size, "test_size": test_size, "net": repr(net)}
+    config |= {"iter_per_epoch": max(train_size / batch_size, 1), "dtype": str(_dtype(net))}
+    history = TrainHistory(config=config)
+    _run(history, net, step, data, np.random.default_rng(seed), progress)
+    history.problem = _learning_problem(history, data["train"][1])
     if history.problem:
         warnings.warn(history.problem, TrainingStalled, stacklevel=2)
     return history
 
 
-def _run(history: TrainHistory, params, step, accuracy, data, rng, progress: bool) -> None:
-    """The SGD loop itself: draw, gradient, check, update, evaluate; then the final evaluation."""
-    cfg = history.config
-    iters_num, batch_size, lr = cfg["iters_num"], cfg["batch_size"], cfg["learning_rate"]
-    x_train, t_train = data["train"]
-    controls = openblas_thread_controls() if cfg["blas_threads"] is not None else None
-    eval_threads = controls[1]() if controls is not None else None
-    bar = None
-    if progress:
-        from tqdm.auto import tqdm
+def _check_settings(iters_num, batch_size, learning_rate, gradient, seed, diverge_factor, blas_threads) -> dict:
+    """The run's settings, checked, as ``TrainHistory.config`` records them."""
+    config = {
+        "iters_num": count(iters_num, "iters_num", "train", 1),
+        "batch_size": count(batch_size, "batch_size", "train", 1),
+        "learning_rate": number(learning_rate, "learning_rate", "train", positive=True),
+        "gradient": gradient,
+        "seed": int(seed) if isinstance(seed, (int, np.integer)) else (None if seed is None else "Generator"),
+        "diverge_factor": None if diverge_factor is None else number(diverge_factor, "diverge_factor", "train"),
+        "blas_threads": None if blas_threads is None else count(blas_threads, "blas_threads", "train", 1),
+    }
+    if gradient not in GRADIENTS:
+        raise ValueError(f"train: gradient must be 'backprop' or 'numerical', got {gradient!r:.80}.")
+    if diverge_factor is not None and config["diverge_factor"] <= 1:
+        raise ValueError(f"train: diverge_factor must be a number > 1 or None, got {diverge_factor!r}.")
+    return config
 
-        bar = tqdm(total=iters_num, desc=f"SGD lr={lr:g}", unit="it", mininterval=0.5, smoothing=0.1)
-    # The book evaluates when i % iter_per_epoch == 0; for a fractional iter_per_epoch that
-    # test is almost never true, so evaluate at the first i past each whole epoch.
-    next_epoch, next_eval = 0, 0
-    window_sum = 0.0  # running sum of the last DIVERGE_WINDOW losses
-    start = time.perf_counter()
+
+def _dtype(net) -> np.dtype:
+    """The dtype of the net's parameters (refusing a net without float parameters, or with NaN or inf in them)."""
+    params = getattr(net, "params", None)
+    if not isinstance(params, dict) or not params:
+        raise TypeError(f"train: net must have a dict of parameter arrays in .params, like TwoLayerNet: {net!r:.60}.")
+    for key, value in params.items():
+        if not isinstance(value, np.ndarray) or value.dtype.kind != "f":
+            raise TypeError(f"train: params[{key!r}] must be a float array, got {type(value).__name__}.")
+    finite_parameters(params, "train")
+    return next(iter(params.values())).dtype
+
+
+def _check_data(net, x, t, x_name: str, t_name: str) -> tuple[np.ndarray, np.ndarray]:
+    """Inputs as rows (N, features) in the net's dtype, converted once, and integer labels (N,)."""
+    x, dtype = real_array(x, x_name, "train", bools=False), _dtype(net)
+    width = getattr(net, "input_size", x.shape[-1] if x.ndim else 0)
+    if x.ndim != 2 or x.shape[1] != width or len(x) == 0:
+        raise ValueError(f"train: {x_name} must have shape (N, {width}) with N >= 1, got {x.shape}; flatten images.")
+    with np.errstate(over="ignore"):  # float64 inputs beyond float32's range: named below
+        rows = np.ascontiguousarray(x, dtype=dtype)
+    if not np.isfinite(rows).all():
+        raise ValueError(f"train: {x_name} holds values too large for the net's {dtype}; scale them (pixels: 0..1).")
+    t = np.asarray(t)
+    classes = getattr(net, "output_size", None) or (t.shape[1] if t.ndim == 2 else int(t.max(initial=0)) + 1)
+    return rows, labels(t, len(rows), classes, f"train ({t_name})")
+
+
+def _gradient_step(net, gradient: str):
+    """A function (x_batch, t_batch) -> (loss, grads) calling the net's own methods, and its method's name."""
+    if gradient == "numerical":
+        if _dtype(net) != np.float64:
+            raise ValueError("train: numerical gradients need a float64 net (h=1e-4 is lost in float32 rounding).")
+        method = getattr(net, "fast_numerical_gradient", None) or getattr(net, "numerical_gradient", None)
+    else:
+        method = getattr(net, "gradient", None)
+    if not callable(method):
+        raise TypeError(f"train: gradient={gradient!r} needs a net with that gradient method; {net!r:.60} has none.")
+
+    def step(x_batch: np.ndarray, t_batch: np.ndarray) -> tuple[float, dict[str, np.ndarray]]:
+        grads = method(x_batch, t_batch)
+        loss = getattr(grads, "loss", None)  # the loss of the gradient's own forward pass, if it carries one
+        return float(net.loss(x_batch, t_batch) if loss is None else loss), grads
+
+    return step, "backprop" if gradient == "backprop" else method.__name__
+
+
+def _run(history: TrainHistory, net, step, data: dict, rng: np.random.Generator, progress: bool) -> None:
+    """The loop: draw, gradient, record, update; evaluate once per epoch and after the last update."""
+    cfg = history.config
+    x, t = data["train"]
+    blas = ThreadpoolController().select(user_api="blas")
+    default_threads = max((lib.num_threads for lib in blas.lib_controllers), default=None)
+    limit = blas.limit(limits=cfg["blas_threads"]) if cfg["blas_threads"] else contextlib.nullcontext()
+    bar = _progress_bar(cfg) if progress else None
+    next_epoch, start = 0, time.perf_counter()
     try:
-        # a blow-up is reported by TrainingDiverged with its cause, not by numpy's warnings on the way
-        with blas_thread_limit(cfg["blas_threads"]), np.errstate(over="ignore", invalid="ignore"):
-            for i in range(iters_num):
-                batch_mask = rng.integers(0, len(t_train), size=batch_size)  # = np.random.choice, seeded
-                loss, grads = step(x_train.take(batch_mask, axis=0), t_train[batch_mask])
-                if not math.isfinite(loss):  # a non-finite loss is not recorded
-                    raise _non_finite_loss(history, i, loss)
-                history.loss.append(float(loss))
-                window_sum += loss
-                if i >= DIVERGE_WINDOW:
-                    window_sum -= history.loss[i - DIVERGE_WINDOW]
-                _check_window(history, i, window_sum, cfg["diverge_factor"])
-                for key, g in grads.items():
-                    params[key] -= lr * g  # in place, so the caller's net (and any view of its arrays) learns
-                if i == next_eval or i == iters_num - 1:
-                    _check_parameters(history, params, i)
-                    _evaluate(history, i, accuracy, data, eval_threads)
-                    if i == next_eval:
-                        next_epoch += 1
-                        next_eval = math.ceil(next_epoch * cfg["iter_per_epoch"] - 1e-9)
+        with limit, np.errstate(over="ignore", invalid="ignore"):  # a blow-up is named by TrainingDiverged
+            for i in range(cfg["iters_num"]):
+                batch = rng.integers(0, len(t), size=cfg["batch_size"])  # = np.random.choice, seeded
+                try:
+                    loss, grads = step(x[batch], t[batch])
+                except ValueError as error:  # the data were checked: what goes wrong now is the parameters
+                    raise TrainingDiverged(i, history, math.nan, str(error)) from None
+                _record_loss(history, i, loss)
+                for key, grad in grads.items():
+                    net.params[key] -= cfg["learning_rate"] * grad  # in place: the caller's net learns
+                # the book tests i % iter_per_epoch == 0; this is the first i past each epoch, also a fractional one
+                new_epoch = i >= next_epoch * cfg["iter_per_epoch"] - 1e-9
+                next_epoch += new_epoch
+                if new_epoch or i == cfg["iters_num"] - 1:
+                    with blas.limit(limits=default_threads) if default_threads else contextlib.nullcontext():
+                        _evaluate(history, i, net, data)  # big products: several threads pay off here
                     if bar is not None:
-                        bar.set_postfix(_bar_text(history, loss), refresh=False)
+                        bar.set_postfix(loss=f"{loss:.3f}", train_acc=f"{history.train_acc[-1]:.4f}", refresh=False)
                 if bar is not None:
                     bar.update(1)
-    except TrainingDiverged:
-        history.elapsed = time.perf_counter() - start
-        raise
     finally:
+        history.elapsed = time.perf_counter() - start
         if bar is not None:
             bar.close()
-    history.elapsed = time.perf_counter() - start
 
 
-def _bar_text(history: TrainHistory, loss: float) -> dict[str, str]:
-    text = {"loss": f"{loss:.3f}", "train": f"{history.train_acc[-1]:.4f}"}
-    if history.test_acc:
-        text["test"] = f"{history.test_acc[-1]:.4f}"
-    return text
+def _progress_bar(cfg: dict):
+    from tqdm.auto import tqdm  # imported here: it costs more than the rest of dlfs
+
+    return tqdm(total=cfg["iters_num"], desc=f"SGD lr={cfg['learning_rate']:g}", unit="it", mininterval=0.5)
+
+
+def _record_loss(history: TrainHistory, i: int, loss: float) -> None:
+    """Append the loss of iteration ``i``; stop a run whose loss is not finite or has blown up."""
+    if not math.isfinite(loss):
+        if i == 0:
+            advice = "The initial weights are too large: lower weight_init_std (the book uses 0.01)."
+            raise TrainingDiverged(i, history, loss, f"the loss of the untrained net is {loss}", advice)
+        raise TrainingDiverged(i, history, loss, f"the mini-batch loss became {loss}")
+    history.loss.append(loss)
+    factor, window = history.config["diverge_factor"], min(DIVERGE_WINDOW, i + 1)
+    last = i + 1 == history.config["iters_num"]  # a run shorter than the window is checked at its end
+    if factor is None or window < 10 or (window < DIVERGE_WINDOW and not last):
+        return
+    mean = sum(history.loss[-window:]) / window
+    if mean > factor * history.loss[0]:
+        reason = f"the mean loss of the last {window} iterations, {mean:.3g}, is over {factor:g}× the first loss"
+        raise TrainingDiverged(i, history, mean, f"{reason} {history.loss[0]:.3g}")
+
+
+def _evaluate(history: TrainHistory, i: int, net, data: dict) -> None:
+    """Measure the accuracies after update ``i`` (after checking that the update left the parameters finite)."""
+    key = bad_parameter(net.params)
+    try:
+        if key is not None:
+            raise ValueError(f"params['{key}'] holds inf or NaN")
+        accuracies = [float(net.accuracy(*data[name])) for name in ("train", "test") if name in data]
+    except ValueError as error:
+        raise TrainingDiverged(i, history, math.nan, str(error)) from None
+    history.epoch_iters.append(i)
+    history.train_acc.append(accuracies[0])
+    history.test_acc += accuracies[1:]
+
+
+def _learning_problem(history: TrainHistory, t_train: np.ndarray) -> str | None:
+    """Why a finished run did not learn, in words; None if it did (or ran too briefly to tell).
+
+    "Did not learn": at least STALL_MIN_ITERS iterations and a final training accuracy within
+    STALL_MARGIN of always answering the most frequent class.
+    """
+    n, counts = len(history.loss), np.bincount(t_train)
+    guess = counts.max() / counts.sum()
+    if n < STALL_MIN_ITERS or not history.train_acc or history.train_acc[-1] > guess + STALL_MARGIN:
+        return None
+    lr, first = history.config["learning_rate"], float(np.mean(history.loss[:10]))
+    last = float(np.mean(history.loss[-DIVERGE_WINDOW:]))
+    # the loss of guessing the class frequencies (ln 10 for balanced digits); a too large step can make the
+    # first losses spike above it, so "falling" means falling below the guessing loss, not below the spike
+    frequencies = counts[counts > 0] / counts.sum()
+    if last < 0.9 * min(first, float(-np.sum(frequencies * np.log(frequencies)))):
+        cause = "The loss is falling, so it has only started: train longer, or raise the learning rate."
+    elif lr > 1:
+        cause = f"With learning rate {lr:g} the sigmoids saturate and the gradient vanishes: lower it (the book: 0.1)."
+    else:
+        cause = f"With learning rate {lr:g} it learns too slowly to be seen yet: raise it, or train longer."
+    return (
+        f"the network did not learn: after {n} iterations its training accuracy {history.train_acc[-1]:.3f} is no "
+        f"better than guessing ({guess:.3f}), and the mean loss went from {first:.3g} to {last:.3g}. {cause}"
+    )

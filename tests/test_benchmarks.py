@@ -1,23 +1,10 @@
-"""Tests of benchmarks/: honest records, Markdown that quotes only them, scripts that run.
+"""Tests of benchmarks/: honest records, figures quoted from them, a faithful baseline, scripts that run.
 
-Every speed figure of the project is quoted from a JSON record that a script in
-benchmarks/ wrote (benchmarks/README.md). These tests guard that chain:
-
-* each committed record ran every side at least 3 times, alternately, and kept its load
-  average; a record from before ``benchlib`` is only quoted inside a section labelled as
-  taken under load;
-* every number the benchmark Markdown quotes (ratios, seconds, minutes, memory,
-  accuracies, differences, load averages) is in a committed record or computed from one,
-  and the generated blocks are what ``report.py`` makes of the records;
-* what notebook 07 used to assert on the committed records (the speed-up and exactness
-  of the fast gradient, the 10,000-iteration numerical training);
-* the book baseline ``benchmarks/book_loop.py`` computes what dlfs computes on the same
-  weights, and runs the book's evaluation schedule;
-* every script runs end to end with ``--quick`` and writes a well-formed record, which
-  ``report.py`` turns into Markdown that again quotes only the record.
-
-The ``--quick`` runs need the MNIST cache (``python -m dlfs fetch-mnist``; ``make test``
-fetches it first) and take about half a minute together.
+Every speed figure of the project is quoted from a JSON record that a script in benchmarks/ wrote
+(benchmarks/README.md): each record ran every side at least 3 times, alternately, with its load average;
+report.py generates the benchmark tables from the records and README.md quotes them; the book baseline
+computes what dlfs computes; every script runs end to end with ``--quick`` (which needs the MNIST cache,
+``python -m dlfs fetch-mnist``).
 """
 
 from __future__ import annotations
@@ -25,12 +12,9 @@ from __future__ import annotations
 import importlib.util
 import json
 import math
-import re
-import shutil
 import statistics
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -46,13 +30,6 @@ SCRIPTS = {
     "train": "bench_train.py",
     "load_mnist": "bench_load_mnist.py",
     "numerical_10k": "bench_numerical_10k.py",
-}
-#: the Markdown file that details each record (benchmarks/README.md indexes them all)
-DETAILS = {
-    "fast_gradient": "fast_gradient.md",
-    "train": "train.md",
-    "load_mnist": "load_mnist.md",
-    "numerical_10k": "results/numerical_10k/README.md",
 }
 needs_mnist = pytest.mark.skipif(
     not (default_data_dir() / CACHE_NAME).is_file(), reason="MNIST not cached: run python -m dlfs fetch-mnist"
@@ -72,10 +49,6 @@ SCHEMA = load_module("benchlib").SCHEMA
 
 def read_json(path: Path) -> dict:
     return json.loads(path.read_text(encoding="utf-8"))
-
-
-def records(bench: Path) -> dict[str, dict]:
-    return {p.stem: read_json(p) for p in sorted((bench / "results").glob("*.json"))}
 
 
 def histories(bench: Path) -> dict[str, TrainHistory]:
@@ -121,156 +94,6 @@ def check_record(rec: dict) -> None:
             )
 
 
-def legacy_section(bench: Path, name: str) -> str:
-    text = (bench / DETAILS[name]).read_text(encoding="utf-8")
-    match = re.search(rf"<!-- BEGIN legacy {name}\b.*?<!-- END legacy {name} -->", text, re.DOTALL)
-    return match.group(0) if match else ""
-
-
-# ---------------------------------------------------------------------------
-# numbers quoted in Markdown
-# ---------------------------------------------------------------------------
-FENCE = re.compile(r"^```.*?^```", re.DOTALL | re.MULTILINE)
-COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
-# a number not glued to a word, a dot or another number (so no version strings like 3.11.7)
-NUMBER = re.compile(
-    r"(?<![\w.,\-])(?P<int>\d{1,3}(?:,\d{3})+|\d+)(?P<frac>\.\d+)?(?:e(?P<exp>[-+]?\d+))?(?!\w|\.\d)"
-    r"(?:\s?(?P<unit>×(?!\d)|ms\b|s\b|min\b|MiB\b|GiB\b|MB\b|%))?"
-)
-#: how a record's number becomes the quoted one, by unit
-CONVERT = {"min": (1 / 60, 1.0), "MiB": (2.0**-20,), "GiB": (2.0**-30,), "MB": (1e-6,), "%": (100.0,), "ms": (1e3,)}
-
-
-def quoted_numbers(markdown: str) -> Iterator[re.Match]:
-    """The measured-looking numbers of a Markdown text (code blocks and comments left out).
-
-    That is: a number with a unit (×, s, ms, min, MiB, GiB, MB, %), a number in scientific
-    notation, and a decimal with two or more digits after the point (accuracies, load
-    averages). Whole numbers without a unit (counts, sizes, seeds, dates) are not quoted
-    measurements.
-    """
-    text = COMMENT.sub(" ", FENCE.sub(" ", markdown))
-    for match in NUMBER.finditer(text):
-        frac = match.group("frac") or ""
-        if match.group("unit") or match.group("exp") or len(frac) >= 3:
-            yield match
-
-
-def numeric_leaves(obj, skip: tuple[str, ...] = ()) -> Iterator[float]:
-    if isinstance(obj, dict):
-        for key, value in obj.items():
-            if key not in skip:
-                yield from numeric_leaves(value, skip)
-    elif isinstance(obj, list):
-        for value in obj:
-            yield from numeric_leaves(value, skip)
-    elif isinstance(obj, (int, float)) and not isinstance(obj, bool):
-        yield float(obj)
-
-
-def agrees(match: re.Match, values: list[float]) -> bool:
-    """Whether some value, converted for the quoted unit, prints as the quoted number."""
-    exp = match.group("exp")
-    quoted = float(match.group("int").replace(",", "") + (match.group("frac") or "") + (f"e{exp}" if exp else ""))
-    digits = len(match.group("frac") or ".") - 1
-    factors = CONVERT.get(match.group("unit") or "", (1.0,))
-    for value in values:
-        for factor in factors:
-            v = value * factor
-            if exp is not None:
-                if float(f"{v:.{digits}e}") == quoted:
-                    return True
-            elif f"{v:.{digits}f}" == f"{quoted:.{digits}f}":
-                return True
-    return False
-
-
-def record_values(bench: Path, markdown: Path) -> list[float]:
-    """The numbers a Markdown file may quote: those of its records, and what the tests compute from them."""
-    recs = records(bench)
-    if markdown.parent == bench and markdown.name == "README.md":
-        sources = list(recs.values())
-    else:
-        name = next(n for n, rel in DETAILS.items() if bench / rel == markdown)
-        sources = [recs[name]] if name in recs else []
-    values = [v for rec in sources for v in numeric_leaves(rec)]
-    if markdown == bench / DETAILS["numerical_10k"]:
-        hist = histories(bench)
-        for h in hist.values():
-            values += numeric_leaves(json.loads(h.to_json()), skip=("loss",))
-        gap = np.abs(np.array(hist["numerical"].loss) - np.array(hist["backprop"].loss))
-        values.append(float(gap.max()))
-    return values
-
-
-def unsupported_numbers(bench: Path, markdown: Path) -> list[str]:
-    values = record_values(bench, markdown)
-    text = markdown.read_text(encoding="utf-8")
-    return [m.group(0) for m in quoted_numbers(text) if not agrees(m, values)]
-
-
-def markdown_files(bench: Path) -> list[Path]:
-    return [bench / "README.md", *(bench / rel for rel in DETAILS.values())]
-
-
-# ---------------------------------------------------------------------------
-# the committed records and Markdown
-# ---------------------------------------------------------------------------
-@pytest.mark.parametrize("name", sorted(p.stem for p in (BENCH / "results").glob("*.json")))
-def test_every_record_has_three_alternating_runs_per_side_and_its_load_average(name):
-    """Guards DESIGN.md's rule for a figure: both sides in one run, alternating, ≥3 times each,
-    min and median, the load average recorded. A record from the scripts before benchlib
-    (no schema: the fast-gradient loop ran once per state) may only be quoted inside a
-    legacy section that says it was taken under load."""
-    rec = read_json(BENCH / "results" / f"{name}.json")
-    if rec.get("schema") is None:
-        section = legacy_section(BENCH, name)
-        assert section, f"results/{name}.json predates benchlib; {DETAILS[name]} may quote it only in a legacy section"
-        assert "under load" in section, f"the legacy section of {DETAILS[name]} does not say it was taken under load"
-        return
-    check_record(rec)
-    assert not rec["quick"], f"results/{name}.json comes from a --quick run: a smoke test, not a measurement"
-
-
-def test_legacy_histories_of_the_numerical_run_are_labelled():
-    """Guards the committed numerical_10k histories: until bench_numerical_10k.py re-runs them
-    (with a record holding their load average), their README quotes them only in a section
-    labelled as taken under load."""
-    if (BENCH / "results" / "numerical_10k.json").is_file():
-        rec = read_json(BENCH / "results" / "numerical_10k.json")
-        check_record(rec)
-        assert not rec["quick"]
-        return
-    assert "under load" in legacy_section(BENCH, "numerical_10k")
-
-
-@pytest.mark.parametrize("markdown", markdown_files(BENCH), ids=lambda p: str(p.relative_to(BENCH)))
-def test_markdown_quotes_only_numbers_from_the_records(markdown):
-    """Guards "the Markdown quotes only what the JSON holds": every ratio, time, memory size,
-    accuracy, difference and load average in the benchmark Markdown prints as a number of
-    its committed record (or of the committed histories, or the loss gap computed from them)."""
-    bad = unsupported_numbers(BENCH, markdown)
-    assert not bad, f"{markdown.relative_to(ROOT)} quotes numbers that no committed record holds: {bad}"
-
-
-def test_the_number_check_catches_a_number_from_nowhere(tmp_path):
-    """Guards the check above against passing everything: a made-up figure is caught, the
-    record's own figures (with their units converted) are not."""
-    bench = tmp_path / "benchmarks"
-    (bench / "results").mkdir(parents=True)
-    rec = {"sides": {"a": {"median": 16.634, "peak_bytes": 21114799}}, "ratio": 412.7, "acc": 0.94771}
-    (bench / "results" / "train.json").write_text(json.dumps(rec), encoding="utf-8")
-    md = bench / "train.md"
-    md.write_text(
-        "16.6 s, 0.277 min, 413×, 20.1 MiB, 0.9477, and 3.16 load; 784×50 is a shape, not a quote\n"
-        "```\n1.234 s in a code block\n```\n",
-        encoding="utf-8",
-    )
-    assert unsupported_numbers(bench, md) == ["3.16"]
-    md.write_text("about 400× faster, in 4.5 min\n", encoding="utf-8")
-    assert unsupported_numbers(bench, md) == ["400×", "4.5 min"]
-
-
 def synthetic_record(order: list[str], times: dict[str, list[float]]) -> dict:
     load = {"1min": 0.1, "5min": 0.1, "15min": 0.1}
     sides = {n: {"times": t, "runs": len(t), "min": min(t), "median": statistics.median(t)} for n, t in times.items()}
@@ -283,6 +106,14 @@ def synthetic_record(order: list[str], times: dict[str, list[float]]) -> dict:
         "sides": sides,
         "ratios": {"a / b": {"numerator": "a", "denominator": "b", "of_medians": 2.0, "of_mins": 2.0}},
     }
+
+
+@pytest.mark.parametrize("name", sorted(p.stem for p in (BENCH / "results").glob("*.json")))
+def test_every_record_has_three_alternating_runs_per_side_and_its_load_average(name):
+    """DESIGN.md's rule for a figure: both sides in one run, alternating, ≥3 times each, min and median, the load."""
+    rec = read_json(BENCH / "results" / f"{name}.json")
+    check_record(rec)
+    assert not rec["quick"], f"results/{name}.json comes from a --quick run: a smoke test, not a measurement"
 
 
 def test_the_record_check_refuses_too_few_runs_and_unalternated_sides():
@@ -306,9 +137,7 @@ def test_generated_markdown_is_up_to_date():
 
 
 def fast_gradient_states(rec: dict) -> list[tuple[str, float, float]]:
-    """(state, speed-up, largest |fast - loop|) per parameter state, from either record format."""
-    if rec.get("schema") is None:  # the script before benchlib
-        return [(s, r["speedup"], max(r["max_abs_diff"].values())) for s, r in rec["results"].items()]
+    """(state, speed-up, largest |fast - loop|) per parameter state."""
     return [
         (s, rec["ratios"][f"loop / fast, {s}"]["of_medians"], max(r["max_abs_diff"].values()))
         for s, r in rec["results"]["states"].items()
@@ -347,36 +176,6 @@ def test_committed_numerical_10k_run_is_the_books_and_finished_in_minutes():
     assert num.test_acc[-1] >= 0.94
     assert num.elapsed <= 30 * 60
     assert abs(num.test_acc[-1] - bp.test_acc[-1]) < 0.01
-
-
-def test_numerical_10k_readme_says_where_the_two_runs_differ():
-    """Guards the README's comparison of the numerical and backprop runs against the committed
-    histories (it once said all 17 evaluations agree while 5 differ by one training image):
-    it names how many evaluations agree and each iteration where they differ, and a record,
-    if there is one, holds the same comparison."""
-    hist = histories(BENCH)
-    num, bp = hist["numerical"], hist["backprop"]
-    n = len(num.epoch_iters)
-    differ = [
-        it
-        for it, a, b, c, d in zip(num.epoch_iters, num.train_acc, bp.train_acc, num.test_acc, bp.test_acc, strict=True)
-        if round(a * num.config["train_size"]) != round(b * bp.config["train_size"])
-        or round(c * num.config["test_size"]) != round(d * bp.config["test_size"])
-    ]
-    readme = (BENCH / DETAILS["numerical_10k"]).read_text(encoding="utf-8")
-    readme = " ".join(readme.split())  # line breaks do not matter
-    if differ:
-        assert f"the same accuracies at {n - len(differ)} of the {n} evaluations" in readme
-        assert f"same train and test accuracy at all {n} evaluations" not in readme
-        for it in differ:
-            assert f"at iteration {it:,}:" in readme, it
-    else:
-        assert f"the same train and test accuracy at all {n} evaluations" in readme
-    path = BENCH / "results" / "numerical_10k.json"
-    if path.is_file():
-        cmp = read_json(path)["results"]["numerical_vs_backprop"]
-        assert [d["iteration"] for d in cmp["evaluations_that_differ"]] == differ
-        assert cmp["evaluations"] == n
 
 
 # ---------------------------------------------------------------------------
@@ -441,10 +240,6 @@ def quick(tmp_path_factory):
     if not (default_data_dir() / CACHE_NAME).is_file():
         pytest.skip("MNIST not cached: run python -m dlfs fetch-mnist")
     bench = tmp_path_factory.mktemp("quick") / "benchmarks"
-    for path in markdown_files(BENCH):
-        target = bench / path.relative_to(BENCH)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy(path, target)
     outputs = {}
     for name, script in SCRIPTS.items():
         proc = subprocess.run(
@@ -454,10 +249,7 @@ def quick(tmp_path_factory):
             cwd=ROOT,
         )
         outputs[name] = proc
-    report = subprocess.run(
-        [sys.executable, str(BENCH / "report.py"), "--dir", str(bench)], capture_output=True, text=True
-    )
-    return bench, outputs, report
+    return bench, outputs
 
 
 @needs_mnist
@@ -465,7 +257,7 @@ def quick(tmp_path_factory):
 def test_quick_run_writes_a_well_formed_record_and_prints_the_ratio(quick, name):
     """Guards each script end to end: it runs, prints its ratio, and writes a record with the
     command, the machine, the load average and ≥3 alternating runs per side."""
-    bench, outputs, _ = quick
+    bench, outputs = quick
     proc = outputs[name]
     assert proc.returncode == 0, proc.stdout + proc.stderr
     rec = read_json(bench / "results" / f"{name}.json")
@@ -473,26 +265,6 @@ def test_quick_run_writes_a_well_formed_record_and_prints_the_ratio(quick, name)
     assert rec["quick"] is True and "--quick" in rec["command"]
     for r in rec["ratios"].values():
         assert f"{r['of_medians']:.3g}x" in proc.stdout, "the script must print the ratio it measured"
-
-
-@needs_mnist
-def test_quick_records_become_markdown_that_quotes_only_them(quick):
-    """Guards report.py on records of the current format (the committed ones may predate it):
-    every generated block is filled, labelled as a quick run, the legacy sections are gone,
-    and every number in the new Markdown comes from the new records."""
-    bench, _, report = quick
-    assert report.returncode == 0, report.stdout + report.stderr
-    for path in markdown_files(bench):
-        text = path.read_text(encoding="utf-8")
-        assert "BEGIN legacy" not in text, path
-        assert "No record from the current script" not in text, path
-        assert not unsupported_numbers(bench, path), (path, unsupported_numbers(bench, path))
-    for rel in DETAILS.values():
-        assert "Quick mode" in (bench / rel).read_text(encoding="utf-8"), rel
-    index = (bench / "README.md").read_text(encoding="utf-8")
-    assert index.count("quick mode: load") == len(SCRIPTS)
-    check = subprocess.run([sys.executable, str(BENCH / "report.py"), "--dir", str(bench), "--check"])
-    assert check.returncode == 0
 
 
 @pytest.mark.parametrize("script", SCRIPTS.values())
