@@ -51,11 +51,12 @@ def makefile_rules() -> dict[str, list[str]]:
     return rules
 
 
-def pyproject_packages() -> dict[str, str]:
+def pyproject_packages(extras: tuple[str, ...] | None = None) -> dict[str, str]:
+    """The package's dependencies and those of its extras (all of them unless named)."""
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
     specs = list(project["dependencies"])
-    for extra in project["optional-dependencies"].values():
-        specs += extra
+    for name, extra in project["optional-dependencies"].items():
+        specs += extra if extras is None or name in extras else []
     return {requirement_name(s): s.replace(" ", "") for s in specs}
 
 
@@ -74,12 +75,21 @@ def environment_packages() -> dict[str, str]:
     return names
 
 
-def test_environment_yml_names_the_same_packages_as_pyproject():
-    assert environment_packages().keys() == pyproject_packages().keys()
+def test_environment_yml_names_what_a_learner_needs_as_pyproject_does():
+    """environment.yml (conda, Binder) = the package's dependencies and its lab extra; no test or site tools."""
+    assert environment_packages().keys() == pyproject_packages(("lab",)).keys()
+
+
+def test_environment_yml_is_binder_ready():
+    text = (ROOT / "environment.yml").read_text()
+    assert re.search(r"^\s*-\s+python=3\.\d+\s", text, re.M), "repo2docker reads only an exact python=3.x pin"
+    post_build = ROOT / "postBuild"
+    assert post_build.stat().st_mode & 0o111, "postBuild must be executable for repo2docker to run it"
+    assert "python -m dlfs fetch-mnist" in post_build.read_text() and "overrides.json" in post_build.read_text()
 
 
 def test_environment_yml_uses_the_same_version_ranges():
-    env, py = environment_packages(), pyproject_packages()
+    env, py = environment_packages(), pyproject_packages(("lab",))
     for name in py:
         assert env[name] == py[name], f"{name}: environment.yml says {env[name]}, pyproject.toml says {py[name]}"
 

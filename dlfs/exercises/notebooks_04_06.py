@@ -6,7 +6,7 @@ import inspect
 
 import numpy as np
 
-from .. import TwoLayerNet
+from ..nets import TwoLayerNet
 from .core import NotYet, agree, by_line, call, compare, describe, exercise, numbers, require_function
 from .notebooks_01_03 import BOOK_W, BOOK_X, book_gradient, cross_entropy, function_2, gradient_variant, softmax
 
