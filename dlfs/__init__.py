@@ -9,7 +9,7 @@ How the modules depend on each other (each only on those above it)::
 
     checks, files, language       the argument checks, atomic writes, the language of feedback
     functions                      activations and losses
-    gradient, examples             numerical differentiation, gradient descent, example functions
+    gradient                       numerical differentiation, gradient descent
     fast_gradient, nets            the networks, and the fast numerical gradient
     train, datasets                mini-batch SGD, MNIST
     exercises, cli                 check/hint/solution; python -m dlfs

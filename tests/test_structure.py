@@ -23,7 +23,6 @@ LAYERS = {
     "language": 0,
     "functions": 1,
     "gradient": 2,
-    "examples": 2,
     "fast_gradient": 3,
     "nets": 4,
     "train": 5,
