@@ -200,24 +200,35 @@ def test_exercises_hint_and_never_spoil(path):
 
 # -- the first code cell helps anywhere -----------------------------------------------------------------------------
 FIRST_CELL_RUNNER = """
-import importlib.abc, sys
+import importlib.abc, json, sys
 class Missing(importlib.abc.MetaPathFinder):  # as if this Python had no dlfs, or PyPI's unrelated dlfs
     def find_spec(self, name, path=None, target=None):
         if name.split(".")[0] == "dlfs":
             raise ModuleNotFoundError(f"No module named {name!r}", name=name)
 sys.meta_path.insert(0, Missing())
 from IPython.terminal.interactiveshell import TerminalInteractiveShell
-TerminalInteractiveShell.instance(colors="nocolor").run_cell(sys.stdin.read())
+shell = TerminalInteractiveShell.instance(colors="nocolor")
+for cell in json.load(sys.stdin):  # every notebook's first cell, one after another, each followed by a marker
+    shell.run_cell(cell)
+    print("@@@ end of cell @@@", flush=True)
 """
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
-def test_the_first_code_cell_says_what_to_do_when_dlfs_is_missing(path):
-    first = source(code_cells(load(path))[0])
+@pytest.fixture(scope="module")
+def first_cells_without_dlfs() -> dict[Path, str]:
+    """What each notebook's first code cell prints in IPython when dlfs cannot be imported (one process for all)."""
+    cells = [source(code_cells(load(path))[0]) for path in NOTEBOOKS]
     run = subprocess.run(
-        [sys.executable, "-c", FIRST_CELL_RUNNER], input=first, capture_output=True, text=True, timeout=120
+        [sys.executable, "-c", FIRST_CELL_RUNNER], input=json.dumps(cells), capture_output=True, text=True, timeout=300
     )
-    said = run.stdout + run.stderr
+    said = run.stdout.split("@@@ end of cell @@@")
+    assert len(said) == len(NOTEBOOKS) + 1, f"the runner stopped early:\n{run.stdout[-2000:]}\n{run.stderr[-2000:]}"
+    return dict(zip(NOTEBOOKS, said, strict=False))
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_the_first_code_cell_says_what_to_do_when_dlfs_is_missing(path, first_cells_without_dlfs):
+    said = first_cells_without_dlfs[path]
     assert "Error" not in said and "Traceback" not in said and "make lab" in said and "pip install -e ." in said, (
         f"{path.name}: without dlfs the first cell printed:\n{said}"
     )

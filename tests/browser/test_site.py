@@ -23,11 +23,7 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[2]
 SITE = REPO / "site" / "_build" / "html"
-PAGES = [
-    f"{edition}{name}"
-    for edition in ("", "ko/")
-    for name in ("00_index", "02_numerical_differentiation", "03_gradients", "04_gradient_descent")
-]
+PAGES = [f"{edition}{name}" for edition in ("", "ko/") for name in ("00_index", "03_gradients", "04_gradient_descent")]
 SLIDER_NOTE = {"": "Interactive: run this notebook in JupyterLab", "ko/": "대화형: 슬라이더를 움직이려면"}
 TWIN_TEXT = {"": "한국어판 →", "ko/": "English →"}
 DEEP_DIVE = re.compile(r"^## (Deep dive|심화):")
