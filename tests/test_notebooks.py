@@ -110,6 +110,10 @@ def test_deep_dives_are_collapsed(path):
                 f"{path.name}: cell {cell['id']}: a Deep dive heading must be collapsed "
                 '(cell metadata "jp-MarkdownHeadingCollapsed": true)'
             )
+            assert len(source(cell).strip().splitlines()) == 1, (
+                f"{path.name}: cell {cell['id']}: a Deep dive heading cell must hold only its heading; "
+                "collapsing hides the cells after it, not the rest of its own cell"
+            )
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
