@@ -32,11 +32,11 @@ import copy
 import hashlib
 import io
 import json
-import os
 import sys
-import tempfile
 import tokenize
 from pathlib import Path
+
+from dlfs.files import write_atomically
 
 ROOT = Path(__file__).resolve().parents[1]
 EN = ROOT / "notebooks"
@@ -174,16 +174,8 @@ def mark_done(en: dict, ko: dict) -> list[str]:
 
 
 def write(nb: dict, path: Path) -> None:
-    """Write the notebook whole or not at all (a temporary file renamed into place)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(json.dumps(nb, indent=1, ensure_ascii=False) + "\n")
-        os.replace(tmp, path)
-    except BaseException:
-        os.unlink(tmp)
-        raise
+    """Write the notebook whole or not at all (dlfs's temporary-file-and-rename)."""
+    write_atomically(path, lambda f: f.write((json.dumps(nb, indent=1, ensure_ascii=False) + "\n").encode("utf-8")))
 
 
 def chosen_notebooks(names: list[str]) -> list[Path]:
