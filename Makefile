@@ -86,9 +86,7 @@ test: lint data site
 # then open site/_build/html/index.html. Its tools, the site extra, go into .venv once. -W: a broken link fails it;
 # -E: read every notebook anew (about 7 s), since Sphinx does not notice an edit of site/conf.py's functions.
 SITE_STAMP := $(VENV)/.installed-site
-$(SITE_STAMP): pyproject.toml $(LOCK)
-	@$(CHECK_PYTHON)
-	@test -x $(PY) || $(PYTHON) -m venv $(VENV) || { echo "Could not create $(VENV). On Debian/Ubuntu: sudo apt-get install python3-venv"; exit 1; }
+$(SITE_STAMP): $(STAMP)
 	$(QUIET_EDITABLE) $(PY) -m pip install --quiet -c $(LOCK) -e '.[site]'
 	@touch $@
 
