@@ -128,10 +128,13 @@ def test_chunk_size_does_not_change_the_result():
     x = sparse_inputs(15, 12, seed=9)
     t = np.arange(15) % 4
     ref = net.fast_numerical_gradient(x, t)
+    # the blocks' partial sums are added in another order, so the results agree to rounding (a few ulp), not bit
+    # for bit: which BLAS kernel runs depends on the block's shape and on the CPU
     for chunk in (1, 7, 10_000):
         out = net.fast_numerical_gradient(x, t, chunk=chunk)
         for k in KEYS:
-            np.testing.assert_allclose(out[k], ref[k], rtol=0, atol=1e-16)
+            scale = float(np.max(np.abs(ref[k])))
+            assert float(np.max(np.abs(out[k] - ref[k]))) <= 1e-14 * scale, (chunk, k)
 
 
 def test_method_on_two_layer_net_delegates():
