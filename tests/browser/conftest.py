@@ -5,7 +5,7 @@ What a learner sees is checked here: a notebook is opened in JupyterLab, run wit
 moved with the keyboard. nbval (the other tier) runs the same notebooks in a bare
 kernel and cannot see whether a widget renders.
 
-One JupyterLab server and one Chromium serve the whole session. The server runs on a
+One JupyterLab server and one Chromium serve each pytest process. The server runs on a
 temporary stand-in for the checkout whose notebooks/ is a COPY (running cells marks a
 notebook dirty and JupyterLab autosaves; the committed notebooks must never change), with
 its own config, runtime, settings and workspace folders, and is stopped by its PID at the
@@ -733,17 +733,18 @@ class NotebookPage:
         self.page.close()
 
 
-def notebook_names() -> list[str]:
-    """Every notebook of both editions (English, then Korean under ko/), so that a notebook added later is
-    covered without editing the tests. Names are paths relative to notebooks/, as JupyterLab serves them."""
-    english = sorted(p.name for p in NOTEBOOK_DIR.glob("*.ipynb"))
-    korean = sorted(f"ko/{p.name}" for p in (NOTEBOOK_DIR / "ko").glob("*.ipynb"))
-    return english + korean
+def notebook_names(edition: str) -> list[str]:
+    """Every notebook of an edition ("en", or "ko" under ko/), so that a notebook added later is covered without
+    editing the tests. Names are paths relative to notebooks/, as JupyterLab serves them."""
+    if edition == "ko":
+        return sorted(f"ko/{p.name}" for p in (NOTEBOOK_DIR / "ko").glob("*.ipynb"))
+    return sorted(p.name for p in NOTEBOOK_DIR.glob("*.ipynb"))
 
 
 def pytest_generate_tests(metafunc):
+    """notebook_name: the notebooks of the test class's edition (its `edition` attribute)."""
     if "notebook_name" in metafunc.fixturenames:
-        metafunc.parametrize("notebook_name", notebook_names())
+        metafunc.parametrize("notebook_name", notebook_names(metafunc.cls.edition))
 
 
 @pytest.fixture(scope="session")
@@ -755,6 +756,9 @@ def artifacts() -> Path:
 
 def pytest_configure(config):
     config.addinivalue_line("markers", "notebook(name): the browser test drives this notebook (opened and run for it)")
+    if not hasattr(config, "workerinput"):  # once, in the main process: the folder shows this run only
+        for old in ARTIFACTS.glob("*.png"):
+            old.unlink()
 
 
 def _notebooks_of(item) -> list[str]:
@@ -774,13 +778,14 @@ def pytest_collection_modifyitems(items):
     items.sort(key=lambda item: keys[id(item)])
 
 
-def _notebook_uses(session) -> list[str]:
-    """The notebooks the selected tests of this session will open, once per test, in test order."""
-    return [n for item in session.items for n in _notebooks_of(item) if (NOTEBOOK_DIR / n).exists()]
+def _notebook_uses(session, cls) -> list[str]:
+    """The notebooks the selected tests of a test class will open, once per test, in test order."""
+    items = [item for item in session.items if getattr(item, "cls", None) is cls]
+    return [n for item in items for n in _notebooks_of(item) if (NOTEBOOK_DIR / n).exists()]
 
 
 class NotebookRuns:
-    """Opens the session's notebooks and runs them, RUNS_AT_ONCE at a time, in the order the tests need them.
+    """Opens a test class's notebooks and runs them, RUNS_AT_ONCE at a time, in the order the tests need them.
 
     A test asks for its notebook with `get`, which keeps the next ones loading and running while it
     waits; a notebook's page (a JupyterLab front end and a kernel) is closed after the last test that
@@ -854,13 +859,12 @@ class NotebookRuns:
             context.close()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="class")
 def _notebook_runs(request, jupyterlab, browser):
-    """The session's NotebookRuns; screenshots of an earlier session are removed first."""
+    """The NotebookRuns of a test class (one edition): under pytest-xdist a worker runs a whole class, and opens
+    ahead only the notebooks of that class."""
     ARTIFACTS.mkdir(exist_ok=True)
-    for old in ARTIFACTS.glob("*.png"):  # the folder shows this run only
-        old.unlink()
-    runs = NotebookRuns(jupyterlab, browser, _notebook_uses(request.session))
+    runs = NotebookRuns(jupyterlab, browser, _notebook_uses(request.session, request.cls))
     yield runs
     runs.close()
 

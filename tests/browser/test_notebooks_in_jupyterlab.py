@@ -13,9 +13,7 @@ from collections import Counter
 import pytest
 
 
-def test_notebook_runs_clean_in_jupyterlab(notebook_name, executed_notebook, artifacts):
-    """Parametrized by conftest over notebooks/*.ipynb, so a new notebook is tested without an edit here."""
-    name = notebook_name
+def _runs_clean(name, executed_notebook, artifacts):
     notebook = executed_notebook(name)
     shot = notebook.screenshot(artifacts / f"{name.replace('/', '-').removesuffix('.ipynb')}.png")
     took = "?" if notebook.result.seconds is None else f"{notebook.result.seconds:.1f}"
@@ -45,75 +43,8 @@ def _number(readout: str) -> float:
         raise AssertionError(f"slider readout {readout!r} is not a number") from None
 
 
-@pytest.mark.notebook("04_gradient_descent.ipynb")
-def test_gradient_descent_learning_rate_slider(executed_notebook):
-    """Notebook 04: drag the learning rate, move it with the keyboard, push it to divergence."""
-    notebook = executed_notebook("04_gradient_descent.ipynb")
-    explorer = notebook.explorer("learning rate")
-    # scrolls the explorer into view first: JupyterLab renders the cells above it (and their figures) only as
-    # they come into view, so a single scroll to the slider can leave its handle off screen for the drag
-    explorer.screenshot("04_gradient_descent-lr-start")
-    start = explorer.state()
-    assert start[0].startswith("data:image/png"), notebook.where("the explorer shows no PNG picture after Run All")
-    assert "diverged" not in start[1], notebook.where(f"the default learning rate already diverges: {start[1]!r}")
-    lr0 = _number(explorer.readout("learning rate"))
-
-    explorer.drag("learning rate", 0.05)  # stops from 1e-10 to 10, most between 0.05 and 1.1: near the left end
-    dragged = explorer.wait_for_redraw(start, "dragging the learning-rate slider with the mouse")
-    lr1 = _number(explorer.readout("learning rate"))
-    assert lr1 < lr0, notebook.where(f"dragging left should lower the learning rate: {lr0} -> {lr1}")
-    explorer.screenshot("04_gradient_descent-lr-dragged")
-
-    explorer.press("learning rate", "ArrowRight", 3)
-    keyed = explorer.wait_for_redraw(dragged, "pressing ArrowRight three times on the learning-rate slider")
-    lr2 = _number(explorer.readout("learning rate"))
-    assert lr2 > lr1, notebook.where(f"ArrowRight should raise the learning rate: {lr1} -> {lr2}")
-    explorer.screenshot("04_gradient_descent-lr-keyboard")
-
-    explorer.drag("learning rate", 1.5)  # past the right end: the last stop, lr = 10 (the book's example)
-    diverged = explorer.wait_for_redraw(keyed, "dragging the learning rate to its maximum")
-    lr3 = _number(explorer.readout("learning rate"))
-    assert lr3 == pytest.approx(10), notebook.where(f"dragging past the right end should give lr = 10, got {lr3}")
-    assert "diverged" in diverged[1], notebook.where(f"lr = 10 should report 'diverged'; the text is {diverged[1]!r}")
-    explorer.screenshot("04_gradient_descent-lr-diverged")
-
-
-@pytest.mark.notebook("01_loss_functions.ipynb")
-def test_loss_functions_probability_slider(executed_notebook):
-    """Notebook 01: the losses follow the probability of the correct class, by mouse and keyboard."""
-    notebook = executed_notebook("01_loss_functions.ipynb")
-    description = "probability of the correct class"
-    explorer = notebook.explorer(description)
-    start = explorer.state()
-    assert start[0].startswith("data:image/png"), notebook.where("the explorer shows no PNG picture after Run All")
-
-    explorer.drag(description, 0.2)
-    dragged = explorer.wait_for_redraw(start, "dragging the probability slider with the mouse")
-    p = explorer.readout(description)
-    assert _number(p) == pytest.approx(0.2, abs=0.03), notebook.where(f"dragging to 1/5 of the track gave p = {p}")
-    assert dragged[1].startswith(f"p = {p}:"), notebook.where(
-        f"the text does not follow the slider (p = {p}): {dragged[1]!r}"
-    )
-    explorer.screenshot("01_loss_functions-p-dragged")
-
-    explorer.press(description, "ArrowLeft", 5)
-    keyed = explorer.wait_for_redraw(dragged, "pressing ArrowLeft five times on the probability slider")
-    p2 = explorer.readout(description)
-    assert _number(p2) == pytest.approx(_number(p) - 0.05, abs=1e-9), notebook.where(f"5 × ArrowLeft: {p} -> {p2}")
-    assert keyed[1].startswith(f"p = {p2}:"), notebook.where(
-        f"the text does not follow the slider (p = {p2}): {keyed[1]!r}"
-    )
-
-
-@pytest.mark.parametrize(
-    "name",
-    [
-        pytest.param(name, marks=pytest.mark.notebook(name))
-        for name in ["02_numerical_differentiation.ipynb", "ko/02_numerical_differentiation.ipynb"]
-    ],
-)
-def test_numerical_differentiation_step_slider(executed_notebook, name):
-    """Notebook 02, in both editions: a tiny step h makes x + h == x, and the explorer says so."""
+def _step_slider(executed_notebook, name):
+    """Notebook 02: a tiny step h makes x + h == x, and the explorer says so."""
     notebook = executed_notebook(name)
     shot = name.replace("/", "-").removesuffix(".ipynb")
     explorer = notebook.explorer("step h")
@@ -138,51 +69,139 @@ def test_numerical_differentiation_step_slider(executed_notebook, name):
     assert "x + h == x" not in keyed[1], notebook.where(f"h = 1e-5 should not fail: {keyed[1]!r}")
 
 
-@pytest.mark.notebook("05_simple_net.ipynb")
-def test_simple_net_learning_rate_slider(executed_notebook):
-    """Notebook 05: the learning-rate stops redraw SimpleNet's descent (checked by its picture)."""
-    notebook = executed_notebook("05_simple_net.ipynb")
-    explorer = notebook.explorer("learning rate")
-    explorer.screenshot("05_simple_net-lr-start")  # brings the explorer into view first, as in notebook 04's test
-    start = explorer.state()
-    assert start[0].startswith("data:image/png"), notebook.where("the explorer shows no PNG picture after Run All")
-    lr0 = _number(explorer.readout("learning rate"))
+# pytest-xdist's --dist loadscope gives each class to one worker: the two editions run side by side. A slider test
+# sits in the class of its notebook, whose page is still open after the Run All test.
+class TestEnglish:
+    edition = "en"
 
-    explorer.drag("learning rate", 0.25)  # 16 stops from 0.01 to 100, the default 3 at about 40%
-    dragged = explorer.wait_for_redraw(start, "dragging the learning-rate slider with the mouse", text=False)
-    lr1 = _number(explorer.readout("learning rate"))
-    assert lr1 < lr0, notebook.where(
-        f"dragging to a quarter of the track should lower the learning rate: {lr0} -> {lr1}"
-    )
-    explorer.screenshot("05_simple_net-lr-dragged")
+    def test_notebook_runs_clean_in_jupyterlab(self, notebook_name, executed_notebook, artifacts):
+        """Parametrized by conftest over this edition's notebooks, so a new notebook is tested without an edit here."""
+        _runs_clean(notebook_name, executed_notebook, artifacts)
 
-    explorer.press("learning rate", "ArrowRight", 2)
-    explorer.wait_for_redraw(dragged, "pressing ArrowRight twice on the learning-rate slider", text=False)
-    lr2 = _number(explorer.readout("learning rate"))
-    assert lr2 > lr1, notebook.where(f"ArrowRight should raise the learning rate: {lr1} -> {lr2}")
+    @pytest.mark.notebook("02_numerical_differentiation.ipynb")
+    def test_numerical_differentiation_step_slider(self, executed_notebook):
+        _step_slider(executed_notebook, "02_numerical_differentiation.ipynb")
+
+    @pytest.mark.notebook("01_loss_functions.ipynb")
+    def test_loss_functions_probability_slider(self, executed_notebook):
+        """Notebook 01: the losses follow the probability of the correct class, by mouse and keyboard."""
+        notebook = executed_notebook("01_loss_functions.ipynb")
+        description = "probability of the correct class"
+        explorer = notebook.explorer(description)
+        start = explorer.state()
+        assert start[0].startswith("data:image/png"), notebook.where("the explorer shows no PNG picture after Run All")
+
+        explorer.drag(description, 0.2)
+        dragged = explorer.wait_for_redraw(start, "dragging the probability slider with the mouse")
+        p = explorer.readout(description)
+        assert _number(p) == pytest.approx(0.2, abs=0.03), notebook.where(f"dragging to 1/5 of the track gave p = {p}")
+        assert dragged[1].startswith(f"p = {p}:"), notebook.where(
+            f"the text does not follow the slider (p = {p}): {dragged[1]!r}"
+        )
+        explorer.screenshot("01_loss_functions-p-dragged")
+
+        explorer.press(description, "ArrowLeft", 5)
+        keyed = explorer.wait_for_redraw(dragged, "pressing ArrowLeft five times on the probability slider")
+        p2 = explorer.readout(description)
+        assert _number(p2) == pytest.approx(_number(p) - 0.05, abs=1e-9), notebook.where(f"5 × ArrowLeft: {p} -> {p2}")
+        assert keyed[1].startswith(f"p = {p2}:"), notebook.where(
+            f"the text does not follow the slider (p = {p2}): {keyed[1]!r}"
+        )
+
+    @pytest.mark.notebook("04_gradient_descent.ipynb")
+    def test_gradient_descent_learning_rate_slider(self, executed_notebook):
+        """Notebook 04: drag the learning rate, move it with the keyboard, push it to divergence."""
+        notebook = executed_notebook("04_gradient_descent.ipynb")
+        explorer = notebook.explorer("learning rate")
+        # scrolls the explorer into view first: JupyterLab renders the cells above it (and their figures) only as
+        # they come into view, so a single scroll to the slider can leave its handle off screen for the drag
+        explorer.screenshot("04_gradient_descent-lr-start")
+        start = explorer.state()
+        assert start[0].startswith("data:image/png"), notebook.where("the explorer shows no PNG picture after Run All")
+        assert "diverged" not in start[1], notebook.where(f"the default learning rate already diverges: {start[1]!r}")
+        lr0 = _number(explorer.readout("learning rate"))
+
+        explorer.drag("learning rate", 0.05)  # stops from 1e-10 to 10, most between 0.05 and 1.1: near the left end
+        dragged = explorer.wait_for_redraw(start, "dragging the learning-rate slider with the mouse")
+        lr1 = _number(explorer.readout("learning rate"))
+        assert lr1 < lr0, notebook.where(f"dragging left should lower the learning rate: {lr0} -> {lr1}")
+        explorer.screenshot("04_gradient_descent-lr-dragged")
+
+        explorer.press("learning rate", "ArrowRight", 3)
+        keyed = explorer.wait_for_redraw(dragged, "pressing ArrowRight three times on the learning-rate slider")
+        lr2 = _number(explorer.readout("learning rate"))
+        assert lr2 > lr1, notebook.where(f"ArrowRight should raise the learning rate: {lr1} -> {lr2}")
+        explorer.screenshot("04_gradient_descent-lr-keyboard")
+
+        explorer.drag("learning rate", 1.5)  # past the right end: the last stop, lr = 10 (the book's example)
+        diverged = explorer.wait_for_redraw(keyed, "dragging the learning rate to its maximum")
+        lr3 = _number(explorer.readout("learning rate"))
+        assert lr3 == pytest.approx(10), notebook.where(f"dragging past the right end should give lr = 10, got {lr3}")
+        assert "diverged" in diverged[1], notebook.where(
+            f"lr = 10 should report 'diverged'; the text is {diverged[1]!r}"
+        )
+        explorer.screenshot("04_gradient_descent-lr-diverged")
+
+    @pytest.mark.notebook("05_simple_net.ipynb")
+    def test_simple_net_learning_rate_slider(self, executed_notebook):
+        """Notebook 05: the learning-rate stops redraw SimpleNet's descent (checked by its picture)."""
+        notebook = executed_notebook("05_simple_net.ipynb")
+        explorer = notebook.explorer("learning rate")
+        explorer.screenshot("05_simple_net-lr-start")  # brings the explorer into view first, as in notebook 04's test
+        start = explorer.state()
+        assert start[0].startswith("data:image/png"), notebook.where("the explorer shows no PNG picture after Run All")
+        lr0 = _number(explorer.readout("learning rate"))
+
+        explorer.drag("learning rate", 0.25)  # 16 stops from 0.01 to 100, the default 3 at about 40%
+        dragged = explorer.wait_for_redraw(start, "dragging the learning-rate slider with the mouse", text=False)
+        lr1 = _number(explorer.readout("learning rate"))
+        assert lr1 < lr0, notebook.where(
+            f"dragging to a quarter of the track should lower the learning rate: {lr0} -> {lr1}"
+        )
+        explorer.screenshot("05_simple_net-lr-dragged")
+
+        explorer.press("learning rate", "ArrowRight", 2)
+        explorer.wait_for_redraw(dragged, "pressing ArrowRight twice on the learning-rate slider", text=False)
+        lr2 = _number(explorer.readout("learning rate"))
+        assert lr2 > lr1, notebook.where(f"ArrowRight should raise the learning rate: {lr1} -> {lr2}")
+
+    @pytest.mark.notebook("06_two_layer_net_mnist.ipynb")
+    def test_two_layer_net_learning_rate_slider(self, executed_notebook):
+        """Notebook 06: the learning rate retrains a short run; its last stop diverges, four stops lower it stalls."""
+        notebook = executed_notebook("06_two_layer_net_mnist.ipynb")
+        explorer = notebook.explorer("learning rate")
+        start = explorer.state()
+        assert start[0].startswith("data:image/png"), notebook.where("the explorer shows no PNG picture after Run All")
+        assert "test acc" in start[1], notebook.where(
+            f"the default run (lr 0.1) should learn; the text is {start[1]!r}"
+        )
+
+        explorer.drag("learning rate", 1.5)  # past the right end: the last stop, lr = 10**1.5 = 31.6
+        diverged = explorer.wait_for_redraw(start, "dragging the learning rate to its maximum")
+        lr1 = _number(explorer.readout("learning rate"))
+        assert lr1 == pytest.approx(31.6, rel=1e-3), notebook.where(f"the right end should be lr = 31.6, got {lr1}")
+        assert "diverged" in diverged[1], notebook.where(
+            f"lr = 31.6 should report 'diverged'; the text is {diverged[1]!r}"
+        )
+        explorer.screenshot("06_two_layer_net-lr-diverged")
+
+        explorer.press("learning rate", "ArrowLeft", 4)  # eighths of a decade: 31.6 -> 23.7 -> 17.8 -> 13.3 -> 10
+        stalled = explorer.wait_for_redraw(diverged, "pressing ArrowLeft four times on the learning-rate slider")
+        lr2 = _number(explorer.readout("learning rate"))
+        assert lr2 == pytest.approx(10, rel=1e-3), notebook.where(f"four stops below 31.6 should be lr = 10, got {lr2}")
+        assert "did not learn" in stalled[1] and "saturate" in stalled[1], notebook.where(
+            f"lr = 10 should stall with saturated sigmoids; the text is {stalled[1]!r}"
+        )
+        explorer.screenshot("06_two_layer_net-lr-stalled")
 
 
-@pytest.mark.notebook("06_two_layer_net_mnist.ipynb")
-def test_two_layer_net_learning_rate_slider(executed_notebook):
-    """Notebook 06: the learning rate retrains a short run; its last stop diverges, four stops lower it stalls."""
-    notebook = executed_notebook("06_two_layer_net_mnist.ipynb")
-    explorer = notebook.explorer("learning rate")
-    start = explorer.state()
-    assert start[0].startswith("data:image/png"), notebook.where("the explorer shows no PNG picture after Run All")
-    assert "test acc" in start[1], notebook.where(f"the default run (lr 0.1) should learn; the text is {start[1]!r}")
+class TestKorean:
+    edition = "ko"
 
-    explorer.drag("learning rate", 1.5)  # past the right end: the last stop, lr = 10**1.5 = 31.6
-    diverged = explorer.wait_for_redraw(start, "dragging the learning rate to its maximum")
-    lr1 = _number(explorer.readout("learning rate"))
-    assert lr1 == pytest.approx(31.6, rel=1e-3), notebook.where(f"the right end should be lr = 31.6, got {lr1}")
-    assert "diverged" in diverged[1], notebook.where(f"lr = 31.6 should report 'diverged'; the text is {diverged[1]!r}")
-    explorer.screenshot("06_two_layer_net-lr-diverged")
+    def test_notebook_runs_clean_in_jupyterlab(self, notebook_name, executed_notebook, artifacts):
+        """Parametrized by conftest over this edition's notebooks, so a new notebook is tested without an edit here."""
+        _runs_clean(notebook_name, executed_notebook, artifacts)
 
-    explorer.press("learning rate", "ArrowLeft", 4)  # eighths of a decade: 31.6 -> 23.7 -> 17.8 -> 13.3 -> 10
-    stalled = explorer.wait_for_redraw(diverged, "pressing ArrowLeft four times on the learning-rate slider")
-    lr2 = _number(explorer.readout("learning rate"))
-    assert lr2 == pytest.approx(10, rel=1e-3), notebook.where(f"four stops below 31.6 should be lr = 10, got {lr2}")
-    assert "did not learn" in stalled[1] and "saturate" in stalled[1], notebook.where(
-        f"lr = 10 should stall with saturated sigmoids; the text is {stalled[1]!r}"
-    )
-    explorer.screenshot("06_two_layer_net-lr-stalled")
+    @pytest.mark.notebook("ko/02_numerical_differentiation.ipynb")
+    def test_numerical_differentiation_step_slider(self, executed_notebook):
+        _step_slider(executed_notebook, "ko/02_numerical_differentiation.ipynb")
