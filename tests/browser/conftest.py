@@ -404,23 +404,30 @@ class RunResult:
 
 
 class NotebookPage:
-    """One notebook opened in JupyterLab in its own workspace, the only page of its browser context."""
+    """One notebook opened in JupyterLab, the only notebook of a window (a page, the only one of its context).
 
-    def __init__(self, server: LabServer, context, name: str):
+    A window's first notebook loads JupyterLab; a later one is opened in the JupyterLab already there,
+    after the earlier notebook was closed (loading JupyterLab anew cost about 3 CPU seconds more each time).
+    """
+
+    def __init__(self, server: LabServer, window, name: str):
         self.server, self.name = server, name
         self.path = server.root / name
         self.failure_screenshot: Path | None = None
-        # The only page of its context (a window): pages of one context are tabs, and Chromium throttles
+        # One window per notebook at a time: pages of one context are tabs, and Chromium throttles
         # the timers and animation frames of the tabs in the background (sliders stopped redrawing).
-        self.context = context
-        self.page = context.new_page()
+        self.page = window
         self.page.set_default_timeout(PAGE_TIMEOUT * 1000)
         self.console: list[str] = []  # the browser console's errors and warnings, for failure messages
-        self.page.on(
-            "console",
-            lambda m: self.console.append(f"console.{m.type}: {m.text}") if m.type in ("error", "warning") else None,
-        )
-        self.page.on("pageerror", lambda e: self.console.append(f"page error: {e}"))
+        self._listeners = {
+            "console": lambda m: (
+                self.console.append(f"console.{m.type}: {m.text}") if m.type in ("error", "warning") else None
+            ),
+            "pageerror": lambda e: self.console.append(f"page error: {e}"),
+        }
+        for event, listener in self._listeners.items():
+            self.page.on(event, listener)
+        self.reusable = False  # set by close() once the window shows no notebook and can open the next one
         self.notes: list[str] = []
         self.result: RunResult | None = None
         self.closed = False
@@ -508,7 +515,11 @@ class NotebookPage:
 
     # ---- actions
     def start_open(self) -> None:
-        """Load JupyterLab with this notebook in a fresh workspace (returns before the kernel is up)."""
+        """Open this notebook: in the window's JupyterLab, or by loading JupyterLab with it in a fresh
+        workspace (returns before the kernel is up)."""
+        if self.page.url.startswith(self.server.url):
+            self.page.evaluate("path => { window.jupyterapp.commands.execute('docmanager:open', {path}); }", self.name)
+            return
         workspace = re.sub(r"\W+", "-", self.name)  # a dot in a workspace name breaks the URL route
         self.page.goto(
             f"{self.server.url}/lab/workspaces/{workspace}/tree/{self.name}?reset&token={self.server.token}",
@@ -722,7 +733,9 @@ class NotebookPage:
         return Explorer(self, root)
 
     def close(self) -> None:
-        """Shut the notebook's kernel down and close its page (the context stays, for the next notebook)."""
+        """Shut the notebook's kernel down and close the notebook, unsaved (the committed notebooks never
+        change: the server works on a copy); the window then opens the next notebook. A window that failed
+        to load, or whose notebook does not close, is closed itself."""
         if self.closed:
             return
         self.closed = True
@@ -730,7 +743,24 @@ class NotebookPage:
             self.server.shutdown_kernel_of(self.name)
         except (urllib.error.URLError, OSError):
             pass
-        self.page.close()
+        for event, listener in self._listeners.items():
+            self.page.remove_listener(event, listener)
+        try:
+            if self.launch_error is None:
+                self.reusable = self.page.evaluate(
+                    """async () => { const shell = window.jupyterapp.shell;
+                         const open = () => Array.from(shell.widgets('main')).filter(w => w.context);  // no Launcher
+                         for (const w of open()) {
+                           if (w.context) w.context.model.dirty = false;  // no "save changes?" dialog
+                           w.close();
+                         }
+                         for (let i = 0; i < 50 && open().length; i++) await new Promise(r => setTimeout(r, 100));
+                         return open().length === 0; }"""
+                )
+        except Exception:  # the page crashed or never loaded JupyterLab
+            self.reusable = False
+        if not self.reusable:
+            self.page.context.close()
 
 
 def notebook_names(edition: str) -> list[str]:
@@ -791,8 +821,8 @@ class NotebookRuns:
     waits; a notebook's page (a JupyterLab front end and a kernel) is closed after the last test that
     uses it. All sixteen at once made each run several times slower on the 2-core machine and left
     the widget extension missing its start on busy pages (sliders shown as text); one by one, most of
-    the time went to waiting for each front end and kernel to come up. A closed page's browser context
-    serves the next notebook: its cache already holds JupyterLab's scripts, compiled.
+    the time went to waiting for each front end and kernel to come up. A window whose notebook was
+    closed opens the next one in the JupyterLab it has loaded.
     """
 
     def __init__(self, server: LabServer, browser, uses: list[str]):
@@ -800,15 +830,17 @@ class NotebookRuns:
         self.queue = list(dict.fromkeys(uses))
         self.uses_left = Counter(uses)
         self.pages: dict[str, NotebookPage] = {}
-        self.contexts: list = []  # every context made; one page at most in each
+        self.windows: list = []  # every window (a page in a context of its own) still open
 
-    def _free_context(self):
-        busy = {id(p.context) for p in self.pages.values() if not p.closed}
-        for context in self.contexts:
-            if id(context) not in busy:
-                return context
-        self.contexts.append(self.browser.new_context(viewport=VIEWPORT))
-        return self.contexts[-1]
+    def _free_window(self):
+        busy = {id(p.page) for p in self.pages.values() if not p.closed}
+        closed = {id(p.page) for p in self.pages.values() if p.closed and not p.reusable}
+        self.windows = [w for w in self.windows if id(w) not in closed]
+        for window in self.windows:
+            if id(window) not in busy:
+                return window
+        self.windows.append(self.browser.new_context(viewport=VIEWPORT).new_page())
+        return self.windows[-1]
 
     def _active(self) -> list[NotebookPage]:
         return [p for p in self.pages.values() if not p.closed and p.launch_error is None and p.result is None]
@@ -827,7 +859,7 @@ class NotebookRuns:
                 page.launch_error = error
         while self.queue and len(self._active()) < RUNS_AT_ONCE:
             name = self.queue.pop(0)
-            page = self.pages[name] = NotebookPage(self.server, self._free_context(), name)
+            page = self.pages[name] = NotebookPage(self.server, self._free_window(), name)
             try:
                 page.start_open()
             except Exception as error:
@@ -855,8 +887,9 @@ class NotebookRuns:
     def close(self) -> None:
         for page in self.pages.values():
             page.close()
-        for context in self.contexts:
-            context.close()
+        for window in self.windows:
+            if not window.is_closed():
+                window.context.close()
 
 
 @pytest.fixture(scope="class")
