@@ -10,7 +10,8 @@ temporary stand-in for the checkout whose notebooks/ is a COPY (running cells ma
 notebook dirty and JupyterLab autosaves; the committed notebooks must never change), with
 its own config, runtime, settings and workspace folders, and is stopped by its PID at the
 end. The notebooks are opened and run two at a time, in the order the tests need them
-(NotebookRuns); each test waits for its own, and a notebook's page closes after its last test.
+(NotebookRuns); each test waits for its own, and a notebook closes after its last test, its window
+opening the next one.
 
 Without Chromium (or Playwright) these tests skip with a hint; with
 DLFS_REQUIRE_BROWSER=1 (set by .ci/run) they fail instead.
