@@ -402,6 +402,7 @@ class Explorer:
 @dataclass
 class RunResult:
     seconds: float | None  # from Run All to the kernel's last activity; None if the server did not say
+    ran: bool = True  # False: opened as committed, not run
 
 
 class NotebookPage:
@@ -411,8 +412,8 @@ class NotebookPage:
     after the earlier notebook was closed (loading JupyterLab anew cost about 3 CPU seconds more each time).
     """
 
-    def __init__(self, server: LabServer, window, name: str):
-        self.server, self.name = server, name
+    def __init__(self, server: LabServer, window, name: str, run_all: bool = True):
+        self.server, self.name, self.run_all = server, name, run_all
         self.path = server.root / name
         self.failure_screenshot: Path | None = None
         # One window per notebook at a time: pages of one context are tabs, and Chromium throttles
@@ -570,6 +571,21 @@ class NotebookPage:
         )
         entry.click()
 
+    def show_all(self) -> None:
+        """Expand every collapsed heading (the Deep dives) and show all code, as a learner who opens them sees it."""
+        self.page.evaluate(
+            "async () => { const c = window.jupyterapp.commands;"
+            " await c.execute('notebook:expand-all-headings'); await c.execute('notebook:show-all-cell-code'); }"
+        )
+
+    def show_as_committed(self) -> None:
+        """Instead of a run: everything expanded. Until a run, JupyterLab shows a committed widget as its text."""
+        self.show_all()
+        cells = len(self.code_cells())
+        self.wait_until(lambda: len(self.prompts()) == cells, 30, f"all {cells} code cells to show", stable=0.5)
+        self.result = RunResult(seconds=None, ran=False)
+        self.page.set_default_timeout(INTERACTION_TIMEOUT * 1000)
+
     def start_run(self) -> None:
         """Show every cell, Edit > Clear Outputs of All Cells, check that they are gone, Run > Run All Cells.
 
@@ -577,10 +593,7 @@ class NotebookPage:
         them all the same, but only shows what is expanded, so everything is expanded first (as a learner
         who opens them would see it) to check every cell's prompt and outputs.
         """
-        self.page.evaluate(
-            "async () => { const c = window.jupyterapp.commands;"
-            " await c.execute('notebook:expand-all-headings'); await c.execute('notebook:show-all-cell-code'); }"
-        )
+        self.show_all()
         self.menu("Edit", "Clear Outputs of All Cells")
         self.wait_until(
             lambda: (
@@ -679,7 +692,7 @@ class NotebookPage:
             for text in cell["outputs"]:
                 if "Error displaying widget" in text:
                     problems.append(f"{label}: {text.strip()[:300]}")
-            for text in cell["plain"]:
+            for text in cell["plain"] if self.result.ran else []:  # not run: widgets are text until then
                 if WIDGET_REPR.search(text):
                     problems.append(
                         f"{label}: a widget is shown as text, not rendered "
@@ -809,10 +822,12 @@ def pytest_collection_modifyitems(items):
     items.sort(key=lambda item: keys[id(item)])
 
 
-def _notebook_uses(session, cls) -> list[str]:
-    """The notebooks the selected tests of a test class will open, once per test, in test order."""
+def _notebook_uses(session, cls) -> tuple[list[str], set[str]]:
+    """The notebooks the selected tests of a test class will open, once per test, in test order; and those
+    to run (a test asks for executed_notebook), the others being opened as committed (opened_notebook)."""
     items = [item for item in session.items if getattr(item, "cls", None) is cls]
-    return [n for item in items for n in _notebooks_of(item) if (NOTEBOOK_DIR / n).exists()]
+    uses = [(n, "opened_notebook" not in item.fixturenames) for item in items for n in _notebooks_of(item)]
+    return [n for n, _ in uses if (NOTEBOOK_DIR / n).exists()], {n for n, run in uses if run}
 
 
 class NotebookRuns:
@@ -826,8 +841,8 @@ class NotebookRuns:
     closed opens the next one in the JupyterLab it has loaded.
     """
 
-    def __init__(self, server: LabServer, browser, uses: list[str]):
-        self.server, self.browser = server, browser
+    def __init__(self, server: LabServer, browser, uses: list[str], to_run: set[str]):
+        self.server, self.browser, self.to_run = server, browser, to_run
         self.queue = list(dict.fromkeys(uses))
         self.uses_left = Counter(uses)
         self.pages: dict[str, NotebookPage] = {}
@@ -853,14 +868,14 @@ class NotebookRuns:
                 if page.running:
                     page.run_finished()
                 elif page.ready():
-                    page.start_run()
+                    page.start_run() if page.run_all else page.show_as_committed()
                 elif time.monotonic() - page._started > PAGE_TIMEOUT:
                     page.finish_open()  # waits once more and fails with the status bar in the message
             except Exception as error:
                 page.launch_error = error
         while self.queue and len(self._active()) < RUNS_AT_ONCE:
             name = self.queue.pop(0)
-            page = self.pages[name] = NotebookPage(self.server, self._free_window(), name)
+            page = self.pages[name] = NotebookPage(self.server, self._free_window(), name, name in self.to_run)
             try:
                 page.start_open()
             except Exception as error:
@@ -898,7 +913,7 @@ def _notebook_runs(request, jupyterlab, browser):
     """The NotebookRuns of a test class (one edition): under pytest-xdist a worker runs a whole class, and opens
     ahead only the notebooks of that class."""
     ARTIFACTS.mkdir(exist_ok=True)
-    runs = NotebookRuns(jupyterlab, browser, _notebook_uses(request.session, request.cls))
+    runs = NotebookRuns(jupyterlab, browser, *_notebook_uses(request.session, request.cls))
     yield runs
     runs.close()
 
@@ -926,6 +941,13 @@ def executed_notebook(request, _notebook_runs):
     yield run
     for page in used:
         _notebook_runs.used(page.name)
+
+
+@pytest.fixture
+def opened_notebook(executed_notebook):
+    """Factory: the NotebookPage of a notebook opened in JupyterLab as committed, everything expanded, not run
+    (unless another test of the class runs it: then it is that run's page)."""
+    return executed_notebook
 
 
 @pytest.hookimpl(hookwrapper=True)
