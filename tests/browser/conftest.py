@@ -401,8 +401,7 @@ class Explorer:
 
 @dataclass
 class RunResult:
-    seconds: float | None  # from Run All to the kernel's last activity; None if the server did not say
-    ran: bool = True  # False: opened as committed, not run
+    seconds: float | None  # from Run All to the kernel's last activity; None if the server did not say or no run
 
 
 class NotebookPage:
@@ -429,7 +428,6 @@ class NotebookPage:
         }
         for event, listener in self._listeners.items():
             self.page.on(event, listener)
-        self.reusable = False  # set by close() once the window shows no notebook and can open the next one
         self.notes: list[str] = []
         self.result: RunResult | None = None
         self.closed = False
@@ -583,7 +581,7 @@ class NotebookPage:
         self.show_all()
         cells = len(self.code_cells())
         self.wait_until(lambda: len(self.prompts()) == cells, 30, f"all {cells} code cells to show", stable=0.5)
-        self.result = RunResult(seconds=None, ran=False)
+        self.result = RunResult(seconds=None)
         self.page.set_default_timeout(INTERACTION_TIMEOUT * 1000)
 
     def start_run(self) -> None:
@@ -692,7 +690,7 @@ class NotebookPage:
             for text in cell["outputs"]:
                 if "Error displaying widget" in text:
                     problems.append(f"{label}: {text.strip()[:300]}")
-            for text in cell["plain"] if self.result.ran else []:  # not run: widgets are text until then
+            for text in cell["plain"] if self.run_all else []:  # not run: widgets are text until then
                 if WIDGET_REPR.search(text):
                     problems.append(
                         f"{label}: a widget is shown as text, not rendered "
@@ -759,22 +757,23 @@ class NotebookPage:
             pass
         for event, listener in self._listeners.items():
             self.page.remove_listener(event, listener)
+        reusable = False
         try:
             if self.launch_error is None:
-                self.reusable = self.page.evaluate(
+                reusable = self.page.evaluate(
                     """async () => { const shell = window.jupyterapp.shell;
                          const open = () => Array.from(shell.widgets('main')).filter(w => w.context);  // no Launcher
                          for (const w of open()) {
-                           if (w.context) w.context.model.dirty = false;  // no "save changes?" dialog
+                           w.context.model.dirty = false;  // no "save changes?" dialog
                            w.close();
                          }
                          for (let i = 0; i < 50 && open().length; i++) await new Promise(r => setTimeout(r, 100));
                          return open().length === 0; }"""
                 )
         except Exception:  # the page crashed or never loaded JupyterLab
-            self.reusable = False
-        if not self.reusable:
-            self.page.context.close()
+            pass
+        if not reusable:
+            self.page.context.close()  # NotebookRuns then stops offering the window
 
 
 def notebook_names(edition: str) -> list[str]:
@@ -850,8 +849,7 @@ class NotebookRuns:
 
     def _free_window(self):
         busy = {id(p.page) for p in self.pages.values() if not p.closed}
-        closed = {id(p.page) for p in self.pages.values() if p.closed and not p.reusable}
-        self.windows = [w for w in self.windows if id(w) not in closed]
+        self.windows = [w for w in self.windows if not w.is_closed()]
         for window in self.windows:
             if id(window) not in busy:
                 return window

@@ -18,16 +18,16 @@ def _shows_clean(name, notebook_page, artifacts):
     notebook = notebook_page(name)
     shot = notebook.screenshot(artifacts / f"{name.replace('/', '-').removesuffix('.ipynb')}.png")
     took = "?" if notebook.result.seconds is None else f"{notebook.result.seconds:.1f}"
-    when = f"after Run All (took {took} s)" if notebook.result.ran else "as committed (not run)"
+    when = f"after Run All (took {took} s)" if notebook.run_all else "as committed (not run)"
     print(f"{name}: {when}; screenshot {shot}")
     for note in notebook.notes:
         print(f"{name}: note: {note}")
 
     problems = notebook.problems()
-    if notebook.result.ran and notebook.has_slider_code() and notebook.rendered_sliders() == 0:
+    if notebook.run_all and notebook.has_slider_code() and notebook.rendered_sliders() == 0:
         problems.append("the notebook makes sliders but none rendered as a slider (no .widget-slider handle)")
     committed, rendered = notebook.committed_widget_views(), notebook.rendered_widget_views()
-    if notebook.result.ran and rendered < committed:
+    if notebook.run_all and rendered < committed:
         problems.append(f"the committed notebook shows {committed} widget(s); JupyterLab rendered only {rendered}")
     if problems and notebook.console:
         counts = Counter(notebook.console)
